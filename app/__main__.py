@@ -1,0 +1,7 @@
+"""python -m app ...: the command line (no GUI unless asked)."""
+import sys
+
+from app.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""The command line of DESIGN §6. A contract: commands, options, exit codes and JSON keys stay.
+
+Exit codes: 0 done; 1 bad input (Russian message on stderr, nothing changed); 2 usage.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from app import __version__
+from app.core.errors import Cancelled, UserError
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Russian usage errors and exit code 2."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"Ошибка в командной строке: {message}\n"
+                         "Справка по командам: python -m app --help\n")
+        sys.exit(EXIT_USAGE)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m app", description="«Объектив» — командная строка.")
+    p.add_argument("--db", type=Path, help="файл базы школы (по умолчанию — в папке данных пользователя)")
+    p.add_argument("--version", action="version", version=f"Объектив {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="команда", parser_class=_Parser)
+
+    s = sub.add_parser("init", help="создать пустую базу школы")
+    s.add_argument("--school", help="полное наименование школы")
+    sub.add_parser("demo", help="создать демонстрационную школу")
+    sub.add_parser("info", help="сведения о базе: версия схемы, школа, число записей")
+
+    s = sub.add_parser("import", help="импорт файлов (ВПР, журнал, ГИА, план)")
+    s.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    s.add_argument("--kind", default="auto", choices=["auto", "vpr", "journal", "gia", "plan"])
+    s.add_argument("--dry-run", action="store_true", help="только показать, что будет загружено")
+    s.add_argument("--year", help="учебный год, если его нет в файле (например 2024/2025)")
+    s.add_argument("--class", dest="class_label", help="класс, если его нет в файле (например 5А)")
+    s.add_argument("--subject", help="предмет, если его нет в файле")
+    s.add_argument("--grade", type=int, help="параллель, если её нет в файле")
+    s.add_argument("--exam", choices=["oge", "ege"], help="вид экзамена для протоколов ГИА")
+    s.add_argument("--json", action="store_true", help="отчёт об импорте в формате JSON")
+
+    s = sub.add_parser("analyze", help="сравнение отметок и признаки необъективности")
+    s.add_argument("--year", help="учебный год, например 2024/2025")
+    s.add_argument("--json", action="store_true", help="вывести JSON")
+
+    s = sub.add_parser("plan-pdf", help="план мероприятий — PDF (приложение к приказу)")
+    s.add_argument("out", type=Path, metavar="OUT.pdf")
+    s = sub.add_parser("plan-xlsx", help="план мероприятий — XLSX")
+    s.add_argument("out", type=Path, metavar="OUT.xlsx")
+    s = sub.add_parser("report", help="отчёт об исполнении плана — PDF или XLSX")
+    s.add_argument("out", type=Path, metavar="OUT.pdf|OUT.xlsx")
+    s.add_argument("--period", help="период: год (по умолчанию) или 2025-Q1 … 2025-Q4")
+    s = sub.add_parser("analysis-report", help="аналитический отчёт — PDF или XLSX")
+    s.add_argument("out", type=Path, metavar="OUT.pdf|OUT.xlsx")
+    s.add_argument("--year", help="учебный год")
+
+    s = sub.add_parser("packet", help="пакет для муниципалитета")
+    s.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    s.add_argument("--period", help="период: учебный год 2024/2025 (по умолчанию последний) или 2025-Q1")
+    s = sub.add_parser("verify-packet", help="проверить пакет")
+    s.add_argument("file", type=Path, metavar="FILE.zip")
+    s = sub.add_parser("summary", help="сводка по району из пакетов школ")
+    s.add_argument("files", nargs="+", type=Path, metavar="FILE.zip")
+    s.add_argument("--out", type=Path, required=True, metavar="OUT.xlsx")
+    s.add_argument("--json", action="store_true", help="краткий итог в формате JSON")
+    return p
+
+
+def _db_path(args) -> Path:
+    if args.db is not None:
+        return args.db
+    from app.core.store import default_db_path
+
+    return default_db_path()
+
+
+def _open(args):
+    from app.core import store
+
+    return store.open_db(_db_path(args))
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def cmd_init(args) -> int:
+    from app.core import store
+
+    path = _db_path(args)
+    store.create_db(path, school_name=args.school).close()
+    _out(f"Создана пустая база школы: {path}")
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from app.core.demo import create_demo
+
+    path = _db_path(args)
+    create_demo(path).close()
+    _out(f"Создана демонстрационная школа: {path}")
+    return EXIT_OK
+
+
+def cmd_info(args) -> int:
+    from app.core import store
+
+    db = _open(args)
+    school = store.school_row(db)
+    _out(f"База: {_db_path(args)}")
+    _out(f"Версия схемы: {store.schema_version(db)}")
+    _out(f"Школа: {school.get('full_name') or '(не указана)'}"
+         + (f", код {school['code']}" if school.get("code") else ""))
+    for table, n in store.table_counts(db).items():
+        _out(f"  {table:<18} {n}")
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from app.core.imports import import_files
+
+    db = _open(args)
+    options = {k: v for k, v in {
+        "year": args.year, "class_label": args.class_label, "subject": args.subject,
+        "grade": args.grade, "exam": args.exam}.items() if v is not None}
+    report = import_files(db, args.files, kind=args.kind, dry_run=args.dry_run, options=options)
+    if args.json:
+        _out(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        _out(report.text())
+    return EXIT_OK if report.ok else EXIT_BAD_INPUT
+
+
+def cmd_analyze(args) -> int:
+    from app.core.analysis import analyze
+
+    db = _open(args)
+    result = analyze(db, year=args.year)
+    if args.json:
+        _out(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        from app.core.analysis import format_text
+
+        _out(format_text(result))
+    return EXIT_OK
+
+
+def cmd_plan_pdf(args) -> int:
+    from app.core.reports.plan_pdf import write_plan_pdf
+
+    _out(str(write_plan_pdf(_open(args), args.out)))
+    return EXIT_OK
+
+
+def cmd_plan_xlsx(args) -> int:
+    from app.core.reports.plan_xlsx import write_plan_xlsx
+
+    _out(str(write_plan_xlsx(_open(args), args.out)))
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from app.core.reports.execution import write_execution_report
+
+    _out(str(write_execution_report(_open(args), args.out, period=args.period)))
+    return EXIT_OK
+
+
+def cmd_analysis_report(args) -> int:
+    from app.core.reports.analysis_report import write_analysis_report
+
+    _out(str(write_analysis_report(_open(args), args.out, year=args.year)))
+    return EXIT_OK
+
+
+def cmd_packet(args) -> int:
+    from app.core.packet import write_packet
+
+    _out(str(write_packet(_open(args), args.out_dir, period=args.period)))
+    return EXIT_OK
+
+
+def cmd_verify_packet(args) -> int:
+    from app.core.packet import verify_packet
+
+    result = verify_packet(args.file)
+    if result.ok:
+        _out(f"Пакет «{args.file.name}» проверен: все файлы на месте, контрольные суммы совпадают.")
+        return EXIT_OK
+    sys.stderr.write(f"Пакет «{args.file.name}» не прошёл проверку:\n")
+    for problem in result.problems:
+        sys.stderr.write(f"  — {problem}\n")
+    return EXIT_BAD_INPUT
+
+
+def cmd_summary(args) -> int:
+    from app.core.district import write_summary
+
+    result = write_summary(args.files, args.out)
+    for note in result.notes:
+        sys.stderr.write(f"{note}\n")
+    if args.json:
+        _out(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        _out(str(args.out))
+    return EXIT_OK if result.schools else EXIT_BAD_INPUT
+
+
+COMMANDS = {
+    "init": cmd_init, "demo": cmd_demo, "info": cmd_info, "import": cmd_import,
+    "analyze": cmd_analyze, "plan-pdf": cmd_plan_pdf, "plan-xlsx": cmd_plan_xlsx,
+    "report": cmd_report, "analysis-report": cmd_analysis_report, "packet": cmd_packet,
+    "verify-packet": cmd_verify_packet, "summary": cmd_summary,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        sys.stderr.write("Ошибка в командной строке: не указана команда.\n")
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        sys.stderr.write(f"Ошибка: {exc}\n")
+        return EXIT_BAD_INPUT
+    except Cancelled:
+        sys.stderr.write("Операция отменена; ничего не изменено.\n")
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write("Прервано пользователем.\n")
+        return EXIT_BAD_INPUT

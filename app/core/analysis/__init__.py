@@ -1,0 +1,1 @@
+"""Comparisons, indicators and flags — pure functions over plain data."""

@@ -1,0 +1,1 @@
+"""Importers of the files schools already have (DESIGN §9)."""

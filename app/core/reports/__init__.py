@@ -1,0 +1,1 @@
+"""Documents: plan PDF/XLSX, execution report, analysis report."""

@@ -1,0 +1,423 @@
+"""Контингент: academic years and their periods, classes, students, enrolments, staff.
+
+Every write runs in one transaction and refuses bad input with a Russian UserError, changing
+nothing. Student codes are 5-digit, stable and never reused: the last issued code and the codes of
+deleted students are remembered in settings.
+
+The row-snapshot helpers at the end (``dump_rows`` / ``load_rows`` / ``drop_rows``) let the UI
+undo and redo deletions and bulk actions by putting rows back with their original ids.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import random
+
+from .domain import class_label, normalise_year_label
+from .errors import UserError
+from .settings import get_setting, set_setting
+from .store import rows
+
+CODE_MIN, CODE_MAX = 10000, 99999
+_LAST_CODE_KEY = "roster.last_code"
+_RETIRED_KEY = "roster.retired_codes"
+
+PERIOD_LAYOUTS = {
+    # kind → list of (number, label, (start month, day), (end month, day)); year offsets follow
+    "quarter": [(1, "1 четверть", (9, 1), (10, 27)), (2, "2 четверть", (11, 5), (12, 28)),
+                (3, "3 четверть", (1, 9), (3, 22)), (4, "4 четверть", (4, 1), (5, 26))],
+    "trimester": [(1, "1 триместр", (9, 1), (11, 30)), (2, "2 триместр", (12, 1), (2, 28)),
+                  (3, "3 триместр", (3, 1), (5, 26))],
+    "half": [(1, "1 полугодие", (9, 1), (12, 28)), (2, "2 полугодие", (1, 9), (5, 26))],
+}
+
+
+# -- academic years ---------------------------------------------------------------------------
+
+def list_years(db) -> list[dict]:
+    """Academic years, oldest first, with counts of classes and enrolled students."""
+    return rows(db, """
+        SELECT y.id, y.label, y.start_date, y.end_date,
+               (SELECT count(*) FROM class_group c WHERE c.year_id = y.id) AS classes,
+               (SELECT count(*) FROM enrolment e WHERE e.year_id = y.id) AS students
+        FROM academic_year y ORDER BY y.label""")
+
+
+def current_year_id(db, *, today: str | None = None) -> int | None:
+    """The year containing `today`, else the latest year that has classes, else the latest year."""
+    today = today or _dt.date.today().isoformat()
+    row = db.execute("SELECT id FROM academic_year WHERE start_date <= ? AND ? <= end_date "
+                     "ORDER BY label DESC LIMIT 1", [today, today]).fetchone()
+    if row is None:
+        row = db.execute("SELECT y.id FROM academic_year y WHERE EXISTS (SELECT 1 FROM class_group c "
+                         "WHERE c.year_id = y.id) ORDER BY y.label DESC LIMIT 1").fetchone()
+    if row is None:
+        row = db.execute("SELECT id FROM academic_year ORDER BY label DESC LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+def _year_dates(label: str) -> tuple[int, str, str]:
+    start = int(label[:4])
+    return start, f"{start}-09-01", f"{start + 1}-08-31"
+
+
+def create_year(db, label: str, *, period_kind: str = "quarter") -> int:
+    """Create an academic year (1 Sep – 31 Aug) with its periods of `period_kind` and «Год»."""
+    try:
+        label = normalise_year_label(label)
+    except ValueError:
+        raise UserError(f"«{label}» — не учебный год. Укажите год в виде 2025/2026.") from None
+    if period_kind not in PERIOD_LAYOUTS:
+        raise UserError("Выберите деление года: четверти, триместры или полугодия.")
+    if db.execute("SELECT 1 FROM academic_year WHERE label = ?", [label]).fetchone():
+        raise UserError(f"Учебный год {label} уже есть в базе.")
+    start, first, last = _year_dates(label)
+    with db.atomic():
+        cur = db.execute("INSERT INTO academic_year (label, start_date, end_date) VALUES (?, ?, ?)",
+                         [label, first, last])
+        year_id = cur.lastrowid
+        for number, plabel, (m1, d1), (m2, d2) in PERIOD_LAYOUTS[period_kind]:
+            y1 = start if m1 >= 9 else start + 1
+            y2 = start if m2 >= 9 else start + 1
+            db.execute("INSERT INTO period (year_id, kind, number, label, start_date, end_date) "
+                       "VALUES (?, ?, ?, ?, ?, ?)",
+                       [year_id, period_kind, number, plabel, f"{y1}-{m1:02d}-{d1:02d}",
+                        f"{y2}-{m2:02d}-{d2:02d}"])
+        db.execute("INSERT INTO period (year_id, kind, number, label, start_date, end_date) "
+                   "VALUES (?, 'year', 1, 'Год', ?, ?)", [year_id, f"{start}-09-01", f"{start + 1}-05-31"])
+    return year_id
+
+
+def delete_year(db, year_id: int) -> None:
+    """Delete an academic year that holds no classes and no procedures."""
+    label = _year_label(db, year_id)
+    busy = db.execute("SELECT (SELECT count(*) FROM class_group WHERE year_id = :y) + "
+                      "(SELECT count(*) FROM procedure WHERE year_id = :y)", {"y": year_id}).fetchone()[0]
+    if busy:
+        raise UserError(f"В учебном году {label} есть классы или оценочные процедуры; "
+                        "удалить можно только пустой год.")
+    with db.atomic():
+        db.execute("DELETE FROM academic_year WHERE id = ?", [year_id])
+
+
+def _year_label(db, year_id: int) -> str:
+    row = db.execute("SELECT label FROM academic_year WHERE id = ?", [year_id]).fetchone()
+    if row is None:
+        raise UserError("Учебный год не найден: возможно, он уже удалён.")
+    return row[0]
+
+
+# -- classes ----------------------------------------------------------------------------------
+
+def list_classes(db, year_id: int) -> list[dict]:
+    """Classes of a year in grade/letter order with their number of students."""
+    return rows(db, """
+        SELECT c.id, c.year_id, c.grade, c.letter, c.label,
+               (SELECT count(*) FROM enrolment e WHERE e.class_id = c.id) AS students
+        FROM class_group c WHERE c.year_id = ? ORDER BY c.grade, c.letter""", [year_id])
+
+
+def _norm_letter(letter: str) -> str:
+    letter = (letter or "").strip().upper()
+    if len(letter) > 2 or (letter and not letter.isalpha()):
+        raise UserError(f"«{letter}» — не литера класса. Укажите одну букву, например А.")
+    return letter
+
+
+def create_class(db, year_id: int, grade: int, letter: str = "") -> int:
+    year = _year_label(db, year_id)
+    if not isinstance(grade, int) or not 1 <= grade <= 11:
+        raise UserError("Параллель класса должна быть от 1 до 11.")
+    letter = _norm_letter(letter)
+    label = class_label(grade, letter)
+    if db.execute("SELECT 1 FROM class_group WHERE year_id = ? AND label = ?", [year_id, label]).fetchone():
+        raise UserError(f"Класс {label} в {year} учебном году уже есть.")
+    with db.atomic():
+        return db.execute("INSERT INTO class_group (year_id, grade, letter, label) VALUES (?, ?, ?, ?)",
+                          [year_id, grade, letter, label]).lastrowid
+
+
+def rename_class(db, class_id: int, grade: int, letter: str) -> None:
+    row = _class_row(db, class_id)
+    letter = _norm_letter(letter)
+    if not 1 <= int(grade) <= 11:
+        raise UserError("Параллель класса должна быть от 1 до 11.")
+    label = class_label(int(grade), letter)
+    clash = db.execute("SELECT 1 FROM class_group WHERE year_id = ? AND label = ? AND id <> ?",
+                       [row["year_id"], label, class_id]).fetchone()
+    if clash:
+        raise UserError(f"Класс {label} в этом учебном году уже есть.")
+    with db.atomic():
+        db.execute("UPDATE class_group SET grade = ?, letter = ?, label = ? WHERE id = ?",
+                   [int(grade), letter, label, class_id])
+
+
+def delete_class(db, class_id: int) -> None:
+    """Delete an empty class (students must be moved out first)."""
+    row = _class_row(db, class_id)
+    if row["students"]:
+        raise UserError(f"В классе {row['label']} {row['students']} учащихся. "
+                        "Сначала переведите их в другой класс.")
+    with db.atomic():
+        db.execute("DELETE FROM class_group WHERE id = ?", [class_id])
+
+
+def _class_row(db, class_id: int) -> dict:
+    found = rows(db, "SELECT c.*, (SELECT count(*) FROM enrolment e WHERE e.class_id = c.id) AS students "
+                     "FROM class_group c WHERE c.id = ?", [class_id])
+    if not found:
+        raise UserError("Класс не найден: возможно, он уже удалён.")
+    return found[0]
+
+
+# -- students ---------------------------------------------------------------------------------
+
+def list_students(db, *, class_id: int | None = None, year_id: int | None = None) -> list[dict]:
+    """Students of a class (or of a whole year) with class label and medal degree, by class and name."""
+    where, params = ("e.class_id = ?", [class_id]) if class_id is not None else ("e.year_id = ?", [year_id])
+    return rows(db, f"""
+        SELECT s.id, s.code, s.full_name, s.sex, e.medal_degree, e.class_id, c.label AS class_label,
+               c.grade, e.year_id
+        FROM enrolment e JOIN student s ON s.id = e.student_id JOIN class_group c ON c.id = e.class_id
+        WHERE {where}
+        ORDER BY c.grade, c.letter, coalesce(nullif(s.full_name, ''), s.code), s.code""", params)
+
+
+def get_student(db, student_id: int) -> dict:
+    found = rows(db, "SELECT id, code, full_name, sex FROM student WHERE id = ?", [student_id])
+    if not found:
+        raise UserError("Учащийся не найден: возможно, запись уже удалена.")
+    return found[0]
+
+
+def next_student_code(db) -> str:
+    """A 5-digit code never used before: max issued + 1, or a random free one when 99999 is reached."""
+    used = {r[0] for r in db.execute("SELECT code FROM student")}
+    used |= set(get_setting(db, _RETIRED_KEY, []))
+    numeric = [int(c) for c in used if c.isdigit() and len(c) == 5]
+    top = max(numeric + [int(get_setting(db, _LAST_CODE_KEY, CODE_MIN - 1))])
+    if top < CODE_MAX:
+        return f"{top + 1:05d}"
+    free = CODE_MAX - CODE_MIN + 1 - len(numeric)
+    if free <= 0:
+        raise UserError("Свободные пятизначные коды учащихся закончились.")
+    rng = random.Random()
+    while True:
+        code = f"{rng.randint(CODE_MIN, CODE_MAX)}"
+        if code not in used:
+            return code
+
+
+def _check_sex(sex):
+    if sex in (None, ""):
+        return None
+    sex = str(sex).strip().lower()[:1]
+    if sex not in ("м", "ж"):
+        raise UserError("Пол учащегося указывается буквой «м» или «ж».")
+    return sex
+
+
+def _check_medal(medal):
+    if medal in (None, "", 0):
+        return None
+    if medal not in (1, 2):
+        raise UserError("Кандидат на медаль: укажите I или II степень (1 или 2).")
+    return medal
+
+
+def create_student(db, *, class_id: int, full_name: str | None = None, sex: str | None = None,
+                   medal_degree: int | None = None, code: str | None = None) -> int:
+    """Add a student to a class; a new 5-digit code is issued unless `code` is given."""
+    cls = _class_row(db, class_id)
+    sex, medal = _check_sex(sex), _check_medal(medal_degree)
+    code = (code or "").strip() or next_student_code(db)
+    if db.execute("SELECT 1 FROM student WHERE code = ?", [code]).fetchone():
+        raise UserError(f"Код {code} уже принадлежит другому учащемуся.")
+    if code in set(get_setting(db, _RETIRED_KEY, [])):
+        raise UserError(f"Код {code} принадлежал выбывшему учащемуся и повторно не выдаётся.")
+    with db.atomic():
+        sid = db.execute("INSERT INTO student (code, full_name, sex) VALUES (?, ?, ?)",
+                         [code, (full_name or "").strip() or None, sex]).lastrowid
+        db.execute("INSERT INTO enrolment (student_id, class_id, year_id, medal_degree) VALUES (?, ?, ?, ?)",
+                   [sid, class_id, cls["year_id"], medal])
+        if code.isdigit() and int(code) > int(get_setting(db, _LAST_CODE_KEY, 0)):
+            set_setting(db, _LAST_CODE_KEY, int(code))
+    return sid
+
+
+def update_student(db, student_id: int, *, full_name: str | None = None, sex: str | None = None) -> None:
+    """Change name and sex (the code never changes)."""
+    get_student(db, student_id)
+    with db.atomic():
+        db.execute("UPDATE student SET full_name = ?, sex = ? WHERE id = ?",
+                   [(full_name or "").strip() or None, _check_sex(sex), student_id])
+
+
+def set_medal(db, student_id: int, year_id: int, medal_degree: int | None) -> None:
+    medal = _check_medal(medal_degree)
+    with db.atomic():
+        cur = db.execute("UPDATE enrolment SET medal_degree = ? WHERE student_id = ? AND year_id = ?",
+                         [medal, student_id, year_id])
+        if cur.rowcount == 0:
+            raise UserError("Учащийся не зачислен ни в один класс этого учебного года.")
+
+
+def delete_student(db, student_id: int) -> None:
+    """Delete a student with all marks and results; the code is retired, never issued again."""
+    code = get_student(db, student_id)["code"]
+    with db.atomic():
+        db.execute("DELETE FROM student WHERE id = ?", [student_id])
+        retired = list(get_setting(db, _RETIRED_KEY, []))
+        if code not in retired:
+            set_setting(db, _RETIRED_KEY, retired + [code])
+
+
+def move_student(db, student_id: int, class_id: int) -> int | None:
+    """Enrol a student in `class_id` for that class's year; returns the previous class id (or None)."""
+    get_student(db, student_id)
+    cls = _class_row(db, class_id)
+    prev = db.execute("SELECT class_id FROM enrolment WHERE student_id = ? AND year_id = ?",
+                      [student_id, cls["year_id"]]).fetchone()
+    with db.atomic():
+        if prev is None:
+            db.execute("INSERT INTO enrolment (student_id, class_id, year_id) VALUES (?, ?, ?)",
+                       [student_id, class_id, cls["year_id"]])
+        else:
+            db.execute("UPDATE enrolment SET class_id = ? WHERE student_id = ? AND year_id = ?",
+                       [class_id, student_id, cls["year_id"]])
+    return prev[0] if prev else None
+
+
+def unenrol(db, student_id: int, year_id: int) -> None:
+    with db.atomic():
+        db.execute("DELETE FROM enrolment WHERE student_id = ? AND year_id = ?", [student_id, year_id])
+
+
+# -- promotion --------------------------------------------------------------------------------
+
+def promote_year(db, year_id: int) -> dict:
+    """Create the next academic year: every class moves up one grade with its students.
+
+    Grade 11 leaves. The new year gets the same division into periods. Refuses when the next year
+    already has classes. Returns {"year_id", "label", "classes", "students", "left", "created"}.
+    """
+    label = _year_label(db, year_id)
+    start = int(label[:4])
+    new_label = f"{start + 1}/{start + 2}"
+    existing = db.execute("SELECT id FROM academic_year WHERE label = ?", [new_label]).fetchone()
+    if existing and db.execute("SELECT 1 FROM class_group WHERE year_id = ?", [existing[0]]).fetchone():
+        raise UserError(f"В учебном году {new_label} уже есть классы — перевод в него уже выполнен "
+                        "или классы созданы вручную.")
+    classes = list_classes(db, year_id)
+    if not classes:
+        raise UserError(f"В учебном году {label} нет классов — переводить некого.")
+    kind_row = db.execute("SELECT kind FROM period WHERE year_id = ? AND kind <> 'year' LIMIT 1",
+                          [year_id]).fetchone()
+    summary = {"label": new_label, "classes": 0, "students": 0, "left": 0, "created": not existing}
+    with db.atomic():
+        new_id = existing[0] if existing else create_year(db, new_label,
+                                                          period_kind=kind_row[0] if kind_row else "quarter")
+        summary["year_id"] = new_id
+        for cls in classes:
+            if cls["grade"] >= 11:
+                summary["left"] += cls["students"]
+                continue
+            new_class = create_class(db, new_id, cls["grade"] + 1, cls["letter"])
+            summary["classes"] += 1
+            cur = db.execute("INSERT INTO enrolment (student_id, class_id, year_id, medal_degree) "
+                             "SELECT e.student_id, ?, ?, e.medal_degree FROM enrolment e WHERE e.class_id = ? "
+                             "AND NOT EXISTS (SELECT 1 FROM enrolment x WHERE x.student_id = e.student_id "
+                             "AND x.year_id = ?)", [new_class, new_id, cls["id"], new_id])
+            summary["students"] += cur.rowcount
+    return summary
+
+
+# -- staff ------------------------------------------------------------------------------------
+
+def list_staff(db) -> list[dict]:
+    return rows(db, "SELECT id, full_name, position FROM staff ORDER BY full_name")
+
+
+def _check_staff_name(db, full_name: str, staff_id: int | None = None) -> str:
+    name = " ".join((full_name or "").split())
+    if not name:
+        raise UserError("Укажите фамилию, имя и отчество сотрудника.")
+    clash = db.execute("SELECT 1 FROM staff WHERE full_name = ? AND id IS NOT ?", [name, staff_id]).fetchone()
+    if clash:
+        raise UserError(f"Сотрудник «{name}» уже есть в списке.")
+    return name
+
+
+def create_staff(db, full_name: str, position: str = "") -> int:
+    name = _check_staff_name(db, full_name)
+    with db.atomic():
+        return db.execute("INSERT INTO staff (full_name, position) VALUES (?, ?)",
+                          [name, (position or "").strip()]).lastrowid
+
+
+def update_staff(db, staff_id: int, full_name: str, position: str = "") -> None:
+    name = _check_staff_name(db, full_name, staff_id)
+    with db.atomic():
+        cur = db.execute("UPDATE staff SET full_name = ?, position = ? WHERE id = ?",
+                         [name, (position or "").strip(), staff_id])
+        if cur.rowcount == 0:
+            raise UserError("Сотрудник не найден: возможно, запись уже удалена.")
+
+
+def delete_staff(db, staff_id: int) -> None:
+    with db.atomic():
+        db.execute("DELETE FROM staff WHERE id = ?", [staff_id])
+
+
+# -- row snapshots for undo / redo --------------------------------------------------------------
+
+def dump_rows(db, table: str, where: str, params=()) -> dict:
+    """Capture rows of `table` matching `where` (trusted SQL from our own code) for a later restore."""
+    return {"table": table, "rows": rows(db, f"SELECT * FROM {table} WHERE {where}", params)}
+
+
+def load_rows(db, dumps: list[dict]) -> None:
+    """Put captured rows back with their original keys (in the given order: parents first)."""
+    with db.atomic():
+        for dump in dumps:
+            for row in dump["rows"]:
+                cols = list(row)
+                db.execute(f"INSERT OR REPLACE INTO {dump['table']} ({', '.join(cols)}) "
+                           f"VALUES ({', '.join('?' for _ in cols)})", [row[c] for c in cols])
+
+
+def drop_rows(db, dumps: list[dict]) -> None:
+    """Delete the captured rows by primary key (in reverse order: children first)."""
+    with db.atomic():
+        for dump in reversed(dumps):
+            pks = db[dump["table"]].pks
+            for row in dump["rows"]:
+                db.execute(f"DELETE FROM {dump['table']} WHERE "
+                           + " AND ".join(f"{k} = ?" for k in pks), [row[k] for k in pks])
+
+
+def snapshot_student(db, student_id: int) -> list[dict]:
+    """Everything that goes when a student is deleted, in insertion order."""
+    res = "result_id IN (SELECT id FROM result WHERE student_id = ?)"
+    return [dump_rows(db, "student", "id = ?", [student_id]),
+            dump_rows(db, "enrolment", "student_id = ?", [student_id]),
+            dump_rows(db, "journal_mark", "student_id = ?", [student_id]),
+            dump_rows(db, "result", "student_id = ?", [student_id]),
+            dump_rows(db, "task_score", res, [student_id]),
+            dump_rows(db, "recheck", res, [student_id])]
+
+
+def restore_student(db, snapshot: list[dict]) -> None:
+    """Undo delete_student: rows back with their ids; the code leaves the retired list."""
+    code = snapshot[0]["rows"][0]["code"]
+    with db.atomic():
+        load_rows(db, snapshot)
+        retired = [c for c in get_setting(db, _RETIRED_KEY, []) if c != code]
+        set_setting(db, _RETIRED_KEY, retired)
+
+
+def snapshot_year(db, year_id: int) -> list[dict]:
+    """The year with its periods, classes and enrolments (used to undo / redo a promotion)."""
+    return [dump_rows(db, "academic_year", "id = ?", [year_id]),
+            dump_rows(db, "period", "year_id = ?", [year_id]),
+            dump_rows(db, "class_group", "year_id = ?", [year_id]),
+            dump_rows(db, "enrolment", "year_id = ?", [year_id])]

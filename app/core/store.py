@@ -1,0 +1,224 @@
+"""The school's SQLite file: create, open, migrate, back up.
+
+One file is the whole school. Schema changes go only through the numbered SQL files in
+``app/core/schema``; ``PRAGMA user_version`` holds the number of the last one applied and
+``PRAGMA application_id`` marks the file as ours. A copy of the file is written before any
+migration runs. Every write goes inside ``with db.atomic():`` (sqlite-utils nests savepoints).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from .errors import StoreError
+
+APPLICATION_ID = 0x4F424A54  # "OBJT"
+SCHEMA_DIR = Path(__file__).with_name("schema")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _migrations() -> list[tuple[int, Path]]:
+    found = []
+    for p in SCHEMA_DIR.glob("*.sql"):
+        m = re.match(r"(\d{4})_", p.name)
+        if m:
+            found.append((int(m.group(1)), p))
+    found.sort()
+    numbers = [n for n, _ in found]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise RuntimeError(f"migration numbers are not a gapless chain: {numbers}")
+    return found
+
+
+SCHEMA_VERSION = len(_migrations())
+
+
+def default_db_path() -> Path:
+    """The default school file in the user's data folder (platformdirs; no Qt)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("objektiv", appauthor=False)) / "school.db"
+
+
+def _connect(path: Path) -> sqlite_utils.Database:
+    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    conn.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
+def _probe(path: Path) -> tuple[int, int]:
+    """Read (application_id, user_version) without changing a byte; raise StoreError if unreadable."""
+    name = path.name
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        raise StoreError(f"Не удалось открыть файл «{name}»: {exc.strerror or exc}.") from exc
+    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
+        raise StoreError(
+            f"Файл «{name}» не является базой данных «Объектива» (это не файл SQLite). "
+            "Выберите другой файл."
+        )
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            f"Файл «{name}» повреждён или обрезан и не может быть прочитан ({exc}). "
+            "Восстановите его из резервной копии."
+        ) from exc
+    if check != "ok":
+        raise StoreError(
+            f"Файл «{name}» повреждён: проверка целостности не пройдена. "
+            "Восстановите его из резервной копии."
+        )
+    return app_id, version
+
+
+def backup_path_for(path: Path, version: int) -> Path:
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.stem}.backup-v{version}-{stamp}{path.suffix or '.db'}")
+
+
+def backup_db(db: sqlite_utils.Database, dest: str | Path) -> Path:
+    """Write a consistent copy of an open DB to `dest` (temp name, then rename)."""
+    from .fsutil import atomic_path
+
+    dest = Path(dest)
+    with atomic_path(dest) as tmp:
+        target = sqlite3.connect(str(tmp))
+        try:
+            db.conn.backup(target)
+        finally:
+            target.close()
+    return dest
+
+
+def _migrate(db: sqlite_utils.Database, current: int) -> None:
+    for number, sql_path in _migrations():
+        if number <= current:
+            continue
+        sql = sql_path.read_text(encoding="utf-8")
+        conn = db.conn
+        try:
+            conn.execute("BEGIN")
+            for statement in _split_sql(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration into statements (triggers kept whole via sqlite3.complete_statement)."""
+    statements, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        if not buf and line.strip().startswith("--"):
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                statements.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        statements.append(buf.strip())
+    return statements
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open an existing school file, upgrading it if it is older (after a backup copy).
+
+    Raises StoreError with a Russian message, changing nothing on disk, when the file is missing,
+    is not ours, comes from a newer version of the program, or is damaged.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise StoreError(f"Файл базы «{path}» не найден. Создайте школу или откройте другой файл.")
+    app_id, version = _probe(path)
+    if app_id != APPLICATION_ID:
+        raise StoreError(
+            f"Файл «{path.name}» — база SQLite, но не база «Объектива». Выберите другой файл."
+        )
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"Файл «{path.name}» создан более новой версией программы (схема {version}, "
+            f"эта версия понимает до {SCHEMA_VERSION}). Обновите «Объектив»."
+        )
+    db = _connect(path)
+    if version < SCHEMA_VERSION:
+        backup_db(db, backup_path_for(path, version))
+        _migrate(db, version)
+    db.execute("PRAGMA journal_mode = WAL")
+    return db
+
+
+def create_db(path: str | Path, *, school_name: str | None = None) -> sqlite_utils.Database:
+    """Create a new empty school file; refuse to overwrite anything that exists."""
+    path = Path(path)
+    if path.exists():
+        raise StoreError(
+            f"Файл «{path}» уже существует; «Объектив» не перезаписывает файлы. "
+            "Укажите другое имя или удалите файл сами."
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = _connect(path)
+    try:
+        _migrate(db, 0)
+        db.execute("PRAGMA journal_mode = WAL")
+        with db.atomic():
+            db.execute(
+                "INSERT INTO school (id, full_name, short_name) VALUES (1, ?, ?)",
+                [school_name or "", school_name or ""],
+            )
+    except BaseException:
+        db.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        raise
+    return db
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+DATA_TABLES = [
+    "school", "academic_year", "period", "staff", "class_group", "student", "enrolment",
+    "subject", "journal_mark", "scale", "procedure", "task", "result", "task_score", "recheck",
+    "observer", "reference_result", "reference_task", "plan", "plan_section", "plan_item",
+    "execution", "evidence", "import_batch", "import_change", "settings",
+]
+
+
+def table_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in DATA_TABLES}
+
+
+def school_row(db: sqlite_utils.Database) -> dict:
+    row = db.execute("SELECT * FROM school WHERE id = 1").fetchone()
+    if row is None:
+        return {}
+    cols = [d[0] for d in db.execute("SELECT * FROM school LIMIT 0").description]
+    return dict(zip(cols, row))
+
+
+def rows(db: sqlite_utils.Database, sql: str, params=()) -> list[dict]:
+    """Run a query and return a list of dicts (column name → value)."""
+    cur = db.execute(sql, params)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]

@@ -1,0 +1,82 @@
+"""What every page shares: the open school file, the task runner, the undo stack and change notices.
+
+Pages never call each other. After a change a page calls ``ctx.notify(topic)``; every page listening
+to ``changed`` decides whether to reload. Navigation requests go through ``navigate``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from app.core import store
+
+from .qt import QtCore, QtGui, Signal
+from .tasks import TaskRunner
+
+
+class AppContext(QtCore.QObject):
+    db_opened = Signal()
+    changed = Signal(str)
+    navigate = Signal(str, object)
+    import_requested = Signal(list)
+
+    def __init__(self, parent: QtCore.QObject | None = None, *, qsettings: QtCore.QSettings | None = None):
+        super().__init__(parent)
+        self.db = None
+        self.db_path: Path | None = None
+        self.undo_stack = QtGui.QUndoStack(self)
+        self.qsettings = qsettings or QtCore.QSettings("Objektiv", "Objektiv")
+        self.tasks = TaskRunner(self)
+
+    # -- the school file -------------------------------------------------------------------
+    @property
+    def synchronous(self) -> bool:
+        return self.tasks.synchronous
+
+    @synchronous.setter
+    def synchronous(self, value: bool) -> None:
+        self.tasks.synchronous = value
+
+    def open_db(self, path: str | Path) -> None:
+        """Open a school file (raises StoreError with a Russian message; the old DB stays open)."""
+        db = store.open_db(path)
+        self._switch(db, Path(path))
+
+    def create_db(self, path: str | Path, *, school_name: str | None = None) -> None:
+        db = store.create_db(path, school_name=school_name)
+        self._switch(db, Path(path))
+
+    def create_demo(self, path: str | Path) -> None:
+        from app.core.demo import create_demo
+
+        db = create_demo(path)
+        self._switch(db, Path(path))
+
+    def _switch(self, db, path: Path) -> None:
+        self.close_db()
+        self.db, self.db_path = db, path.resolve()
+        self.undo_stack.clear()
+        self.qsettings.setValue("last_db", str(self.db_path))
+        self.db_opened.emit()
+
+    def close_db(self) -> None:
+        if self.db is not None:
+            self.tasks.wait()
+            self.db.close()
+        self.db, self.db_path = None, None
+
+    def school_title(self) -> str:
+        if self.db is None:
+            return ""
+        row = store.school_row(self.db)
+        return row.get("short_name") or row.get("full_name") or (self.db_path.stem if self.db_path else "")
+
+    # -- notices and work -------------------------------------------------------------------
+    def notify(self, topic: str = "all") -> None:
+        self.changed.emit(topic)
+
+    def run_task(self, fn: Callable, *, title: str = "", on_done: Callable[[Any], None] | None = None,
+                 on_error: Callable[[BaseException], None] | None = None, parent=None) -> None:
+        """Run ``fn(db, progress, cancel)`` off the GUI thread with its own DB connection."""
+        self.tasks.run(fn, db_path=self.db_path, db=self.db, title=title, on_done=on_done,
+                       on_error=on_error, parent=parent)

@@ -1,0 +1,299 @@
+"""The main window: left navigation, one page each, menus, drag-and-drop import."""
+from __future__ import annotations
+
+import importlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from app import APP_NAME, __version__
+from app.core import store
+from app.core.errors import UserError
+
+from .context import AppContext
+from .qt import QtCore, QtGui, QtWidgets
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    class_name: str
+
+
+PAGES = [
+    PageSpec("overview", "Обзор", "OverviewPage"),
+    PageSpec("plan", "План", "PlanPage"),
+    PageSpec("roster", "Контингент", "RosterPage"),
+    PageSpec("marks", "Отметки", "MarksPage"),
+    PageSpec("procedures", "Процедуры", "ProceduresPage"),
+    PageSpec("analysis", "Анализ", "AnalysisPage"),
+    PageSpec("packet", "Пакет", "PacketPage"),
+    PageSpec("district", "Район", "DistrictPage"),
+    PageSpec("help", "Справка", "HelpPage"),
+]
+
+_FILE_FILTER = "База «Объектива» (*.db *.sqlite);;Все файлы (*)"
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    """Pages are built on first visit, so the window paints quickly."""
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.pages: dict[str, QtWidgets.QWidget] = {}
+        self.setAcceptDrops(True)
+        self.setMinimumSize(1000, 640)
+        self._build_body()
+        self._build_menus()
+        self.statusBar().showMessage("Готово")
+        ctx.db_opened.connect(self._on_db_opened)
+        ctx.navigate.connect(self._on_navigate)
+        ctx.import_requested.connect(self._open_import_dialog)
+        self._restore_geometry()
+        self._update_title()
+
+    # -- layout ------------------------------------------------------------------------------
+    def _build_body(self) -> None:
+        self.nav = QtWidgets.QListWidget(objectName="navigation")
+        self.nav.setFixedWidth(190)
+        self.nav.setIconSize(QtCore.QSize(18, 18))
+        for spec in PAGES:
+            item = QtWidgets.QListWidgetItem(spec.title)
+            item.setData(QtCore.Qt.ItemDataRole.UserRole, spec.key)
+            self.nav.addItem(item)
+        self.stack = QtWidgets.QStackedWidget()
+        self._placeholders = {}
+        for spec in PAGES:
+            holder = QtWidgets.QWidget()
+            QtWidgets.QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self._placeholders[spec.key] = holder
+            self.stack.addWidget(holder)
+        central = QtWidgets.QWidget()
+        lay = QtWidgets.QHBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.nav)
+        lay.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.nav.currentRowChanged.connect(self._show_row)
+
+    def page(self, key: str) -> QtWidgets.QWidget:
+        """The page widget for `key`, built on first use."""
+        if key not in self.pages:
+            spec = next(s for s in PAGES if s.key == key)
+            module = importlib.import_module(f"app.ui.pages.{key}")
+            widget = getattr(module, spec.class_name)(self.ctx)
+            self.pages[key] = widget
+            holder = self._placeholders[key]
+            holder.layout().addWidget(widget)
+            if self.ctx.db is not None and not getattr(widget, "loaded", False):
+                widget.refresh()
+        return self.pages[key]
+
+    def show_page(self, key: str) -> QtWidgets.QWidget:
+        row = [s.key for s in PAGES].index(key)
+        self.nav.setCurrentRow(row)
+        return self.page(key)
+
+    def current_key(self) -> str:
+        return PAGES[max(self.nav.currentRow(), 0)].key
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        key = PAGES[row].key
+        self.page(key)
+        self.stack.setCurrentIndex(row)
+
+    # -- menus ---------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        m = bar.addMenu("&Файл")
+        self._action(m, "Создать школу…", self.create_school, QtGui.QKeySequence.StandardKey.New)
+        self._action(m, "Открыть…", self.open_school, QtGui.QKeySequence.StandardKey.Open)
+        self._action(m, "Открыть демо-школу", self.open_demo)
+        m.addSeparator()
+        self._action(m, "Импорт…", self.import_files, "Ctrl+I")
+        self._action(m, "Экспорт пакета для муниципалитета…", lambda: self.show_page("packet"), "Ctrl+E")
+        self._action(m, "Печать…", self.print_current, QtGui.QKeySequence.StandardKey.Print)
+        m.addSeparator()
+        self._action(m, "Резервная копия…", self.backup)
+        self._action(m, "Восстановить из копии…", self.restore)
+        m.addSeparator()
+        self._action(m, "Выход", self.close, QtGui.QKeySequence.StandardKey.Quit)
+
+        m = bar.addMenu("&Правка")
+        undo = self.ctx.undo_stack.createUndoAction(self, "Отменить")
+        undo.setShortcut(QtGui.QKeySequence.StandardKey.Undo)
+        redo = self.ctx.undo_stack.createRedoAction(self, "Повторить")
+        redo.setShortcuts([QtGui.QKeySequence("Ctrl+Y"), QtGui.QKeySequence.StandardKey.Redo])
+        m.addAction(undo)
+        m.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        m.addSeparator()
+        self._action(m, "Настройки…", self.open_settings)
+
+        m = bar.addMenu("&Справка")
+        self._action(m, "Справка", lambda: self.show_page("help"), QtGui.QKeySequence.StandardKey.HelpContents)
+        self._action(m, "О программе", self.about)
+
+    def _action(self, menu, text, slot, shortcut=None) -> QtGui.QAction:
+        action = menu.addAction(text)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(QtGui.QKeySequence(shortcut))
+        return action
+
+    # -- school file -------------------------------------------------------------------------
+    def _on_db_opened(self) -> None:
+        self._update_title()  # pages listen to db_opened themselves
+        self.statusBar().showMessage(f"Открыт файл {self.ctx.db_path}", 5000)
+
+    def _update_title(self) -> None:
+        school = self.ctx.school_title()
+        self.setWindowTitle(f"{APP_NAME} — {school}" if school else APP_NAME)
+
+    def _try(self, fn, *args) -> bool:
+        try:
+            fn(*args)
+        except UserError as exc:
+            QtWidgets.QMessageBox.warning(self, APP_NAME, str(exc))
+            return False
+        return True
+
+    def create_school(self) -> None:
+        name, ok = QtWidgets.QInputDialog.getText(self, "Новая школа", "Полное наименование школы:")
+        if not ok:
+            return
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Файл новой школы", str(_data_dir() / "school.db"),
+                                                        _FILE_FILTER)
+        if path:
+            self._try(lambda: self.ctx.create_db(path, school_name=name.strip() or None))
+
+    def open_school(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Открыть школу", str(_data_dir()), _FILE_FILTER)
+        if path:
+            self._try(self.ctx.open_db, path)
+
+    def open_demo(self) -> None:
+        path = _data_dir() / "demo.db"
+        if path.exists():
+            self._try(self.ctx.open_db, path)
+        else:
+            QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
+            try:
+                self._try(self.ctx.create_demo, path)
+            finally:
+                QtWidgets.QApplication.restoreOverrideCursor()
+
+    def backup(self) -> None:
+        if self.ctx.db is None:
+            return
+        stamp = QtCore.QDate.currentDate().toString("yyyy-MM-dd")
+        default = str(Path.home() / f"{self.ctx.db_path.stem}-копия-{stamp}.db")
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Резервная копия", default, _FILE_FILTER)
+        if path and self._try(store.backup_db, self.ctx.db, path):
+            self.statusBar().showMessage(f"Резервная копия сохранена: {path}", 8000)
+
+    def restore(self) -> None:
+        if self.ctx.db is None:
+            return
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Восстановить из копии", str(Path.home()), _FILE_FILTER)
+        if not path:
+            return
+        answer = QtWidgets.QMessageBox.question(
+            self, APP_NAME, "Текущие данные школы будут заменены данными из копии. "
+            "Перед заменой текущий файл будет сохранён рядом с ним. Продолжить?")
+        if answer == QtWidgets.QMessageBox.StandardButton.Yes:
+            self._try(restore_backup, self.ctx, Path(path))
+
+    # -- other actions -----------------------------------------------------------------------
+    def import_files(self) -> None:
+        paths, _ = QtWidgets.QFileDialog.getOpenFileNames(
+            self, "Импорт файлов", str(Path.home()),
+            "Таблицы и документы (*.xlsx *.xlsm *.csv *.txt *.docx);;Все файлы (*)")
+        if paths:
+            self.ctx.import_requested.emit(paths)
+
+    def _open_import_dialog(self, paths: list) -> None:
+        if self.ctx.db is None:
+            QtWidgets.QMessageBox.information(self, APP_NAME, "Сначала откройте или создайте школу.")
+            return
+        from .import_dialog import ImportDialog
+
+        ImportDialog(self.ctx, [Path(p) for p in paths], self).exec()
+
+    def print_current(self) -> None:
+        widget = self.page(self.current_key())
+        if not hasattr(widget, "print_document"):
+            widget = self.show_page("plan")
+        widget.print_document()
+
+    def open_settings(self) -> None:
+        if self.ctx.db is None:
+            return
+        from .settings_dialog import SettingsDialog
+
+        SettingsDialog(self.ctx, self).exec()
+
+    def about(self) -> None:
+        QtWidgets.QMessageBox.about(
+            self, "О программе",
+            f"<h3>{APP_NAME}</h3><p>Версия {__version__}</p>"
+            "<p>Программа для заместителя директора по учебно-воспитательной работе: план мероприятий "
+            "по обеспечению объективности оценочных процедур, сопоставление отметок по журналу "
+            "с результатами ВПР, ОГЭ и ЕГЭ, признаки необъективности и пакет отчётности "
+            "для муниципалитета.</p><p>Работает без подключения к интернету.</p>")
+
+    def _on_navigate(self, key: str, payload: object) -> None:
+        if key in {s.key for s in PAGES}:
+            self.show_page(key)
+
+    # -- drag and drop -------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.ctx.import_requested.emit(paths)
+
+    # -- geometry ----------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.ctx.qsettings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = self.ctx.qsettings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        self.ctx.qsettings.setValue("window/geometry", self.saveGeometry())
+        self.ctx.qsettings.setValue("window/state", self.saveState())
+        self.ctx.qsettings.sync()
+        super().closeEvent(event)
+
+
+def _data_dir() -> Path:
+    folder = store.default_db_path().parent
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def restore_backup(ctx: AppContext, source: Path) -> None:
+    """Replace the open school file with a backup copy, keeping the current file beside it."""
+    store.open_db(source).close()  # refuses a file that is not ours, newer or damaged
+    current = ctx.db_path
+    store.backup_db(ctx.db, current.with_name(f"{current.stem}.before-restore{current.suffix}"))
+    ctx.close_db()
+    from app.core.fsutil import atomic_path
+
+    with atomic_path(current) as tmp:
+        shutil.copyfile(source, tmp)
+    for suffix in ("-wal", "-shm"):
+        Path(str(current) + suffix).unlink(missing_ok=True)
+    ctx.open_db(current)
