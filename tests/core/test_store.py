@@ -69,7 +69,7 @@ def test_truncated_file_is_refused(tmp_path):
     path = tmp_path / "s.db"
     db = store.create_db(path, school_name="Школа")
     with db.atomic():
-        db.executemany("INSERT INTO staff (full_name, position) VALUES (?, ?)",
+        db.conn.executemany("INSERT INTO staff (full_name, position) VALUES (?, ?)",
                        [(f"Сотрудник {i:04d} " + "x" * 200, "учитель") for i in range(2000)])
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.execute("PRAGMA journal_mode = DELETE")
