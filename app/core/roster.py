@@ -376,13 +376,20 @@ def dump_rows(db, table: str, where: str, params=()) -> dict:
 
 
 def load_rows(db, dumps: list[dict]) -> None:
-    """Put captured rows back with their original keys (in the given order: parents first)."""
+    """Put captured rows back with their original keys (in the given order: parents first).
+
+    An existing row with the same key is updated in place (never deleted and re-inserted, which
+    would cascade to its children)."""
     with db.atomic():
         for dump in dumps:
+            pks = db[dump["table"]].pks
             for row in dump["rows"]:
                 cols = list(row)
-                db.execute(f"INSERT OR REPLACE INTO {dump['table']} ({', '.join(cols)}) "
-                           f"VALUES ({', '.join('?' for _ in cols)})", [row[c] for c in cols])
+                rest = [c for c in cols if c not in pks]
+                action = ("DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in rest)) if rest else "DO NOTHING"
+                db.execute(f"INSERT INTO {dump['table']} ({', '.join(cols)}) "
+                           f"VALUES ({', '.join('?' for _ in cols)}) "
+                           f"ON CONFLICT({', '.join(pks)}) {action}", [row[c] for c in cols])
 
 
 def drop_rows(db, dumps: list[dict]) -> None:
@@ -413,6 +420,17 @@ def restore_student(db, snapshot: list[dict]) -> None:
         load_rows(db, snapshot)
         retired = [c for c in get_setting(db, _RETIRED_KEY, []) if c != code]
         set_setting(db, _RETIRED_KEY, retired)
+
+
+def apply_student_state(db, student_id: int, state: list[dict] | None) -> None:
+    """Make a student's rows equal to `state` (a snapshot_student) or remove them (None)."""
+    with db.atomic():
+        if state is None:
+            if db.execute("SELECT 1 FROM student WHERE id = ?", [student_id]).fetchone():
+                delete_student(db, student_id)
+        else:
+            db.execute("DELETE FROM student WHERE id = ?", [student_id])
+            restore_student(db, state)
 
 
 def snapshot_year(db, year_id: int) -> list[dict]:

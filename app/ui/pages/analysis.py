@@ -1,15 +1,452 @@
-"""Placeholder page; its owner replaces this module."""
-from app.ui.qt import QtWidgets
+"""«Анализ»: filters, charts with drill-down to pupils, the indicator tables and the flags list.
+
+The analysis is computed by ``app.core.analysis.run`` in a worker; this page only chooses what to
+show (``analysis.views``) and draws it (``app.ui.charts``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.core.analysis import run, tables, views
+from app.core.analysis.thresholds import load_student_display
+from app.core.domain import FLAG_LEVEL_LABELS
+from app.ui import charts
+from app.ui.flags_view import FlagsView
+from app.ui.pages.marks import LazyRefresh, fill_combo
+from app.ui.qt import QtCore, QtGui, QtPrintSupport, QtWidgets
 from app.ui.style import page_header
 
+Qt = QtCore.Qt
+TAB_KEYS = ["comparison", "crosstab", "histogram", "cohort", "reference", "tables"]
+TAB_TITLES = ["Сравнение с журналом", "Сопряжённость", "Первичные баллы", "Когорты", "Эталон", "Показатели"]
+FLAG_TABLES = {"medals": "medals", "rechecks": "rechecks", "observers": "observers"}
+FLAGGED_FILL = QtGui.QColor("#fde3e1")
 
-class AnalysisPage(QtWidgets.QWidget):
+
+def _card(caption: str) -> tuple[QtWidgets.QFrame, QtWidgets.QLabel, QtWidgets.QLabel]:
+    frame = QtWidgets.QFrame(objectName="card")
+    lay = QtWidgets.QVBoxLayout(frame)
+    lay.setContentsMargins(12, 8, 12, 8)
+    lay.setSpacing(0)
+    value = QtWidgets.QLabel("—", objectName="cardValue")
+    cap = QtWidgets.QLabel(caption, objectName="cardCaption")
+    cap.setWordWrap(True)
+    note = QtWidgets.QLabel("", objectName="cardCaption")
+    note.setWordWrap(True)
+    frame.setMinimumWidth(150)
+    lay.addWidget(value)
+    lay.addWidget(cap)
+    lay.addWidget(note)
+    return frame, value, note
+
+
+def _cell_text(value, fmt: str) -> str:
+    if value is None or value == "":
+        return ""
+    if fmt in ("pct", "num", "p") and isinstance(value, (int, float)):
+        digits = {"pct": 1, "num": 2, "p": 4}[fmt]
+        return f"{value:.{digits}f}".replace(".", ",")
+    return str(value)
+
+
+class StudentsPanel(QtWidgets.QWidget):
+    """The pupils behind the last clicked bar, cell or point."""
+
+    HEADERS = ["Учащийся", "Класс", "Предмет", "По журналу", "Отметка", "Балл"]
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.title = QtWidgets.QLabel("Учащиеся")
+        self.title.setStyleSheet("font-weight: 600;")
+        self.title.setWordWrap(True)
+        self.table = QtWidgets.QTableWidget(0, len(self.HEADERS))
+        self.table.setHorizontalHeaderLabels(self.HEADERS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        self.hint = QtWidgets.QLabel("Щёлкните по столбцу, ячейке или точке графика — здесь появятся "
+                                     "учащиеся, которые за ними стоят.")
+        self.hint.setWordWrap(True)
+        self.hint.setObjectName("pageSubtitle")
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.title)
+        lay.addWidget(self.hint)
+        lay.addWidget(self.table, 1)
+
+    def show_students(self, title: str, rows: list[dict], display: str) -> None:
+        self.title.setText(f"{title} — {len(rows)} чел.")
+        self.hint.setVisible(not rows)
+        self.table.setSortingEnabled(False)
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            who = f"{r['name']} ({r['code']})" if display == "names" and r["name"] else r["code"]
+            score = r["primary"] if r["primary"] is not None else r["test"]
+            for j, value in enumerate((who, r["class"], r["subject"], r["journal"], r["mark"], score)):
+                item = QtWidgets.QTableWidgetItem()
+                item.setData(Qt.ItemDataRole.DisplayRole, "" if value is None else value)
+                self.table.setItem(i, j, item)
+        self.table.setSortingEnabled(True)
+        self.table.resizeColumnsToContents()
+
+    def clear(self) -> None:
+        self.title.setText("Учащиеся")
+        self.hint.show()
+        self.table.setRowCount(0)
+
+
+class IndicatorTables(QtWidgets.QWidget):
+    """One indicator group at a time, rows with a flag highlighted (the same tables as the XLSX)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.tables: list[tables.Table] = []
+        self.choice = QtWidgets.QComboBox()
+        self.choice.currentIndexChanged.connect(self._show)
+        self.note = QtWidgets.QLabel()
+        self.note.setWordWrap(True)
+        self.note.setObjectName("pageSubtitle")
+        self.grid = QtWidgets.QTableWidget()
+        self.grid.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.grid.verticalHeader().setVisible(False)
+        self.grid.setWordWrap(True)
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(QtWidgets.QLabel("Группа показателей:"))
+        top.addWidget(self.choice, 1)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addLayout(top)
+        lay.addWidget(self.note)
+        lay.addWidget(self.grid, 1)
+
+    def set_tables(self, items: list[tables.Table]) -> None:
+        keep = self.choice.currentData()
+        self.tables = items
+        fill_combo(self.choice, [(t.title, t.key) for t in items], keep=keep)
+        self._show()
+
+    def select(self, key: str) -> None:
+        index = self.choice.findData(key)
+        if index >= 0:
+            self.choice.setCurrentIndex(index)
+
+    def _show(self) -> None:
+        t = next((x for x in self.tables if x.key == self.choice.currentData()), None)
+        self.grid.clear()
+        if t is None:
+            self.grid.setRowCount(0)
+            return
+        self.note.setText(t.note)
+        self.note.setVisible(bool(t.note))
+        self.grid.setColumnCount(len(t.columns))
+        self.grid.setHorizontalHeaderLabels([c[0] for c in t.columns])
+        self.grid.setRowCount(len(t.rows))
+        for i, (values, flagged) in enumerate(zip(t.rows, t.flagged)):
+            for j, (value, (_, _, fmt)) in enumerate(zip(values, t.columns)):
+                item = QtWidgets.QTableWidgetItem(_cell_text(value, fmt))
+                if fmt != "text":
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if flagged:
+                    item.setBackground(FLAGGED_FILL)
+                self.grid.setItem(i, j, item)
+        for j, (_, width, _) in enumerate(t.columns):
+            self.grid.setColumnWidth(j, int(min(width, 60) * 8 + 12))
+
+
+class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
     title = "Анализ"
+    TOPICS = {"marks", "results", "procedures", "roster", "analysis", "settings", "scales"}
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        QtWidgets.QVBoxLayout(self).addWidget(page_header(self.title))
+        self.analysis = None
+        self.result: dict | None = None
+        self.pending_flag: dict | None = None
+        self.loaded = False
+        self.display = "codes"
+        self._build()
+        self.init_lazy(ctx)
+        ctx.navigate.connect(self._on_navigate)
 
-    def refresh(self):
-        pass
+    # -- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 12)
+        head = QtWidgets.QHBoxLayout()
+        head.addWidget(page_header(self.title, "Где отметки по журналу и результаты оценочных процедур "
+                                               "расходятся и какие признаки необъективности увидит муниципалитет."), 1)
+        for text, slot, primary in (("Настройки…", self.open_settings, False),
+                                    ("Сохранить график…", self.export_chart, False),
+                                    ("Отчёт…", self.choose_report, True)):
+            button = QtWidgets.QPushButton(text)
+            button.clicked.connect(slot)
+            button.setProperty("primary", primary)
+            head.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
+        lay.addLayout(head)
+        lay.addLayout(self._filter_bar())
+        lay.addLayout(self._cards())
+        self.charts = {"comparison": charts.ComparisonBarsChart(), "crosstab": charts.CrosstabChart(),
+                       "histogram": charts.HistogramChart(), "cohort": charts.CohortChart(),
+                       "reference": charts.ReferenceChart()}
+        self.indicator_tables = IndicatorTables()
+        self.tabs = QtWidgets.QTabWidget()
+        for key, title in zip(TAB_KEYS, TAB_TITLES):
+            self.tabs.addTab(self.charts.get(key) or self.indicator_tables, title)
+        for chart in self.charts.values():
+            chart.students_requested.connect(self.show_students)
+        self.students = StudentsPanel()
+        self.students.setMinimumWidth(260)
+        self.flags_view = FlagsView(self.ctx)
+        top = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.tabs)
+        top.addWidget(self.students)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 1)
+        top.setSizes([760, 300])
+        flags_box = QtWidgets.QGroupBox("Признаки необъективности")
+        QtWidgets.QVBoxLayout(flags_box).addWidget(self.flags_view)
+        split = QtWidgets.QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(flags_box)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([520, 230])
+        lay.addWidget(split, 1)
+
+    def _filter_bar(self) -> QtWidgets.QHBoxLayout:
+        bar = QtWidgets.QHBoxLayout()
+        self.filter_boxes: dict[str, QtWidgets.QComboBox] = {}
+        for key, label in (("year", "Год"), ("kind", "Вид"), ("subject", "Предмет"), ("grade", "Параллель"),
+                           ("class_label", "Класс")):
+            box = QtWidgets.QComboBox()
+            box.setMinimumWidth(95 if key != "subject" else 170)
+            box.currentIndexChanged.connect(lambda _i, k=key: self._filter_changed(k))
+            self.filter_boxes[key] = box
+            bar.addWidget(QtWidgets.QLabel(label + ":"))
+            bar.addWidget(box)
+        bar.addStretch(1)
+        return bar
+
+    def _cards(self) -> QtWidgets.QHBoxLayout:
+        row = QtWidgets.QHBoxLayout()
+        self.card_values = {}
+        for key, caption in (("vpr", "Индекс необъективности ВПР"), ("oge", "Индекс необъективности ОГЭ"),
+                             ("flags", "Признаки необъективности"), ("medals", "Индекс неподтверждения медалистов")):
+            frame, value, note = _card(caption)
+            self.card_values[key] = (value, note)
+            row.addWidget(frame)
+        return row
+
+    # -- data ------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self._dirty = False
+        if self.ctx.db is None:
+            self.analysis, self.result, self.loaded = None, None, False
+            self._update_views()
+            return
+        self.display = load_student_display(self.ctx.db)
+        self.ctx.run_task(lambda db, progress, cancel: run(db), title="Выполняется анализ…",
+                          on_done=self._loaded, parent=self)
+
+    def _loaded(self, analysis) -> None:
+        self.analysis, self.result, self.loaded = analysis, analysis.as_json(), True
+        self.indicator_tables.set_tables(tables.all_tables(self.result))
+        keep = self.filters() if any(self.filters().as_dict().values()) else views.default_filters(analysis)
+        self._fill_filters(keep)
+        self._update_views()
+        if self.pending_flag is not None:
+            flag, self.pending_flag = self.pending_flag, None
+            self.open_flag(flag)
+
+    def filters(self) -> views.Filters:
+        values = {k: (b.currentData() if b.count() else None) for k, b in self.filter_boxes.items()}
+        return views.Filters(**values)
+
+    def _fill_filters(self, f: views.Filters) -> None:
+        opts = views.filter_options(self.analysis) if self.analysis else {
+            "years": [], "kinds": [], "subjects": [], "grades": [], "classes": []}
+        items = {"year": [("Все годы", None)] + [(y, y) for y in reversed(opts["years"])],
+                 "kind": [("Все виды", None)] + [(label, k) for k, label in opts["kinds"]],
+                 "subject": [("Все предметы", None)] + [(s, s) for s in opts["subjects"]],
+                 "grade": [("Все", None)] + [(f"{g} класс", g) for g in opts["grades"]]}
+        for key, values in items.items():
+            fill_combo(self.filter_boxes[key], values, keep=getattr(f, key))
+        self._fill_classes(f.class_label)
+
+    def _fill_classes(self, keep) -> None:
+        f = self.filters()
+        classes = views.class_options(self.analysis, views.Filters(year=f.year, kind=f.kind, subject=f.subject,
+                                                                   grade=f.grade)) if self.analysis else []
+        fill_combo(self.filter_boxes["class_label"], [("Все классы", None)] + [(c, c) for c in classes], keep=keep)
+
+    def set_filters(self, f: views.Filters) -> None:
+        """Choose filter values (those not offered fall back to «все»)."""
+        self._fill_filters(f)
+        self._update_views()
+
+    def _filter_changed(self, key: str) -> None:
+        if key != "class_label":
+            self._fill_classes(self.filter_boxes["class_label"].currentData())
+        self._update_views()
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def _update_views(self) -> None:
+        a, f = self.analysis, self.filters()
+        if a is None:
+            for chart in self.charts.values():
+                chart.show_message("Откройте или создайте файл школы.")
+            self.flags_view.set_flags([])
+            self.indicator_tables.set_tables([])
+            return
+        self.charts["comparison"].set_rows(views.comparison_bars(a, f))
+        self.charts["crosstab"].set_data(views.crosstab(a, f))
+        hint = "" if len(views.selected_procedures(a, f)) <= 1 else (
+            "Распределение баллов строится для одной работы: выберите год, вид процедуры, предмет и параллель.")
+        self.charts["histogram"].set_data(views.histogram(a, f), hint)
+        self.charts["cohort"].set_lines(views.cohort_lines(a, f))
+        self.charts["reference"].set_rows(views.reference_bars(a, f), f.class_label or "Школа")
+        self.flags_view.set_flags([fl for fl in a.flags if not f.year or fl["year"] == f.year])
+        self._update_cards(f)
+        self.students.clear()
+
+    def _update_cards(self, f: views.Filters) -> None:
+        ix = self.result["indicators"]
+        year = f.year or max((r["year"] for r in ix["objectivity_index"]), default=None)
+        for kind in ("vpr", "oge"):
+            row = next((r for r in ix["objectivity_index"] if r["procedure_kind"] == kind and r["year"] == year), None)
+            value, note = self.card_values[kind]
+            value.setText("—" if row is None else f"{_cell_text(row['index'], 'pct')} %")
+            note.setText("" if row is None else f"{year}: понизили {_cell_text(row['lowered_pct'], 'pct')} %, "
+                                                f"повысили {_cell_text(row['raised_pct'], 'pct')} %")
+        flags = [fl for fl in self.analysis.flags if not f.year or fl["year"] == f.year]
+        risk = sum(1 for fl in flags if fl["level"] == "risk")
+        value, note = self.card_values["flags"]
+        value.setText(str(len(flags)))
+        value.setStyleSheet("color: #b3261e;" if risk else "")
+        note.setText(f"«{FLAG_LEVEL_LABELS['risk']}» — {risk}, «{FLAG_LEVEL_LABELS['attention']}» — {len(flags) - risk}")
+        summary = next((m for m in ix["medalists"]["summary"] if m["year"] == year), None)
+        value, note = self.card_values["medals"]
+        value.setText("—" if not summary or summary["index"] is None else _cell_text(summary["index"], "num"))
+        note.setText("" if not summary else f"{year}: не подтвердили {summary['unconfirmed']} из {summary['with_results']}")
+
+    # -- drill-down ------------------------------------------------------------------------------
+    def show_students(self, payload: dict) -> None:
+        title, rows = self.students_for(payload)
+        self.students.show_students(title, rows, self.display)
+
+    def students_for(self, payload: dict) -> tuple[str, list[dict]]:
+        a, f, kind = self.analysis, self.filters(), payload["kind"]
+        if kind == "category":
+            r = payload["row"]
+            rows = views.students(a, [r["procedure_id"]], class_label=r["class"], category=payload["category"])
+            return f"{r['class']}, {r['subject']}, {r['procedure']} {r['year']}: " \
+                   f"{views.CATEGORY_SHORT[payload['category']].lower()}", rows
+        if kind == "cell":
+            j, e = payload["cell"]
+            rows = views.students(a, payload["procedure_ids"], class_label=f.class_label, cell=(j, e))
+            return f"По журналу «{j}», за работу «{e}»", rows
+        if kind == "score":
+            rows = views.students(a, [payload["procedure_id"]], class_label=payload["class"] or None,
+                                  score=payload["score"])
+            return f"Первичный балл {payload['score']}", rows
+        if kind == "cohort":
+            line, point = payload["line"], payload["point"]
+            rows = views.cohort_students(a, line, point["procedure_id"])
+            return f"Учащиеся {line['class']} в {point['year']} ({point['procedure']}, {point['grade']} класс)", rows
+        r = payload["row"]
+        rows = views.students(a, [r["procedure_id"]], class_label=r["class"] or None, marks={4, 5})
+        return f"«4» и «5»: {r['subject']}, {r['grade']} класс, {r['year']}", rows
+
+    # -- flags -----------------------------------------------------------------------------------
+    def _on_navigate(self, key: str, payload) -> None:
+        if key == "analysis" and isinstance(payload, dict) and payload.get("code"):
+            self.open_flag(payload)
+
+    def open_flag(self, flag: dict) -> None:
+        """Set the filters to the flag's class, subject and procedure and show its chart."""
+        if not self.loaded or self._dirty:
+            self.pending_flag = flag
+            if self.ctx.db is not None:
+                self.refresh()
+            return
+        chart = flag.get("chart", "comparison")
+        f = views.Filters.from_flag(flag)
+        if chart == "cohort":
+            f = views.Filters(year=f.year, kind=f.kind, subject=f.subject, grade=f.grade)
+        if chart in FLAG_TABLES:
+            f = views.Filters(year=f.year)
+        self.set_filters(f)
+        if chart in FLAG_TABLES:
+            self.tabs.setCurrentIndex(TAB_KEYS.index("tables"))
+            self.indicator_tables.select(FLAG_TABLES[chart])
+        else:
+            self.tabs.setCurrentIndex(TAB_KEYS.index(chart))
+
+    def current_chart(self):
+        return self.charts.get(TAB_KEYS[self.tabs.currentIndex()])
+
+    # -- actions ---------------------------------------------------------------------------------
+    def open_settings(self) -> None:
+        if self.ctx.db is None:
+            return
+        from app.ui.settings_dialog import SettingsDialog
+
+        SettingsDialog(self.ctx, self).exec()
+
+    def export_chart(self) -> None:
+        chart = self.current_chart()
+        if chart is None:
+            QtWidgets.QMessageBox.information(self, "Объектив", "Выберите вкладку с графиком.")
+            return
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Сохранить график", str(Path.home() / "график.png"),
+                                                        "Рисунок PNG (*.png)")
+        if path:
+            chart.export_png(path if path.lower().endswith(".png") else path + ".png")
+
+    def choose_report(self) -> None:
+        if self.ctx.db is None:
+            return
+        year = self.filters().year
+        name = f"Анализ объективности {year.replace('/', '-') if year else 'все годы'}.pdf"
+        path, chosen = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Аналитический отчёт", str(Path.home() / name), "PDF (*.pdf);;Книга Excel (*.xlsx)")
+        if path:
+            if not path.lower().endswith((".pdf", ".xlsx")):
+                path += ".xlsx" if "xlsx" in chosen else ".pdf"
+            self.build_report(Path(path))
+
+    def build_report(self, path: Path, on_done=None) -> None:
+        """Write the analysis report (PDF or XLSX by suffix) in a worker with progress and cancel."""
+        from app.core.reports.analysis_report import write_analysis_report
+
+        year = self.filters().year
+
+        def done(result):
+            window = self.window()
+            if isinstance(window, QtWidgets.QMainWindow):
+                window.statusBar().showMessage(f"Отчёт сохранён: {result}", 8000)
+            if on_done is not None:
+                on_done(result)
+
+        self.ctx.run_task(lambda db, progress, cancel: write_analysis_report(db, path, year=year, progress=progress,
+                                                                             cancel=cancel),
+                          title="Формируется аналитический отчёт…", on_done=done, parent=self)
+
+    def print_document(self) -> None:
+        """Файл → Печать: the chart on screen, fitted to the page."""
+        chart = self.current_chart() or self.indicator_tables
+        printer = QtPrintSupport.QPrinter(QtPrintSupport.QPrinter.PrinterMode.HighResolution)
+        printer.setPageOrientation(QtGui.QPageLayout.Orientation.Landscape)
+        if QtPrintSupport.QPrintDialog(printer, self).exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        painter = QtGui.QPainter(printer)
+        try:
+            page = printer.pageRect(QtPrintSupport.QPrinter.Unit.DevicePixel)
+            scale = min(page.width() / chart.width(), page.height() / chart.height())
+            painter.scale(scale, scale)
+            chart.render(painter)
+        finally:
+            painter.end()

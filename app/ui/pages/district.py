@@ -1,6 +1,42 @@
-"""Placeholder page; its owner replaces this module."""
-from app.ui.qt import QtWidgets
-from app.ui.style import page_header
+"""«Район»: the methodologist's summary of many schools' packets.
+
+Add packets (files or a folder) → each is verified (принят / отклонён: причина) → a table of schools
+ordered by risk, a bar chart comparing them, the flags of the chosen school → «Сохранить сводку XLSX…».
+Reading and writing run in a worker (app.core.district does the work).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from app.core import district as core
+from app.ui.qt import QtCore, QtGui, QtWidgets, pg
+from app.ui.style import DANGER, OK, WARNING, page_header
+
+# (column header, indicator key or attribute, kind)
+TABLE_COLUMNS = [
+    ("Школа", "title", "text"), ("Код", "code", "text"), ("Период", "period", "text"),
+    ("План, %", "plan_completion", "pct"), ("Индекс ВПР, %", "vpr_index", "pct"),
+    ("Индекс ОГЭ, %", "oge_index", "pct"), ("Медалисты без подтв., %", "medal_unconfirmed_index", "pct"),
+    ("Перепроверки без изм., %", "recheck_unchanged", "pct"), ("График", "schedule", "bool"),
+    ("Наблюдатели, %", "observers_share", "pct"), ("Риск", "flags_risk", "int"),
+    ("Внимание", "flags_attention", "int"),
+]
+CHARTS = [
+    ("Индексы необъективности ВПР и ОГЭ, %", [("vpr_index", "ВПР", "#1f4e79"), ("oge_index", "ОГЭ", "#e08a2c")]),
+    ("Выполнение плана, %", [("plan_completion", "Выполнение плана", "#2e7d32")]),
+    ("Признаки необъективности", [("flags_risk", "риск", "#b3261e"), ("flags_attention", "внимание", "#e0b12c")]),
+]
+
+
+def _fmt(value, kind: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "pct":
+        return f"{value:.1f}".replace(".", ",")
+    if kind == "bool":
+        return "есть" if value else "нет"
+    return str(value)
 
 
 class DistrictPage(QtWidgets.QWidget):
@@ -9,7 +45,259 @@ class DistrictPage(QtWidgets.QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        QtWidgets.QVBoxLayout(self).addWidget(page_header(self.title))
+        self.loaded = True           # nothing to load from the school DB
+        self.paths: list[Path] = []
+        self.result: core.SummaryResult | None = None
+        self.saved_to: Path | None = None
+        self._build()
 
-    def refresh(self):
-        pass
+    # -- layout --------------------------------------------------------------------------------
+    def _build(self) -> None:
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addWidget(page_header(self.title, "Сводка по району из пакетов школ: каждый пакет "
+                                  "проверяется, школы упорядочены по признакам риска."))
+        bar = QtWidgets.QHBoxLayout()
+        add_files = QtWidgets.QPushButton("Добавить пакеты…")
+        add_dir = QtWidgets.QPushButton("Добавить папку…")
+        clear = QtWidgets.QPushButton("Очистить список")
+        self.save_btn = QtWidgets.QPushButton("Сохранить сводку XLSX…")
+        self.save_btn.setProperty("primary", True)
+        self.save_btn.setEnabled(False)
+        add_files.clicked.connect(self._choose_files)
+        add_dir.clicked.connect(self._choose_folder)
+        clear.clicked.connect(self.clear)
+        self.save_btn.clicked.connect(self._choose_save)
+        for b in (add_files, add_dir, clear):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        bar.addWidget(self.save_btn)
+        lay.addLayout(bar)
+        split = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
+        split.addWidget(self._build_packets())
+        split.addWidget(self._build_summary())
+        split.addWidget(self._build_chart())
+        split.setSizes([150, 260, 300])
+        lay.addWidget(split, 1)
+        self.status = QtWidgets.QLabel("Добавьте пакеты школ (*.zip) — файлы или целую папку.")
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
+
+    def _build_packets(self) -> QtWidgets.QWidget:
+        self.packets_table = QtWidgets.QTableWidget(0, 3)
+        self.packets_table.setHorizontalHeaderLabels(["Файл", "Школа", "Состояние"])
+        self.packets_table.horizontalHeader().setStretchLastSection(True)
+        self.packets_table.verticalHeader().setVisible(False)
+        self.packets_table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.packets_table.setWordWrap(True)
+        return self.packets_table
+
+    def _build_summary(self) -> QtWidgets.QWidget:
+        box = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
+        self.summary_table = QtWidgets.QTableWidget(0, len(TABLE_COLUMNS))
+        self.summary_table.setHorizontalHeaderLabels([c[0] for c in TABLE_COLUMNS])
+        self.summary_table.verticalHeader().setVisible(False)
+        self.summary_table.setAlternatingRowColors(True)
+        self.summary_table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.summary_table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.summary_table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        self.summary_table.itemSelectionChanged.connect(self._show_flags)
+        self.flags_list = QtWidgets.QListWidget()
+        self.flags_list.setWordWrap(True)
+        box.addWidget(self.summary_table)
+        box.addWidget(self.flags_list)
+        box.setSizes([700, 300])
+        return box
+
+    def _build_chart(self) -> QtWidgets.QWidget:
+        box = QtWidgets.QWidget()
+        lay = QtWidgets.QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(QtWidgets.QLabel("Диаграмма:"))
+        self.chart_combo = QtWidgets.QComboBox()
+        self.chart_combo.addItems([c[0] for c in CHARTS])
+        self.chart_combo.currentIndexChanged.connect(self.draw_chart)
+        row.addWidget(self.chart_combo)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.showGrid(x=True, y=False, alpha=0.25)
+        self.plot.getPlotItem().invertY(True)
+        self.legend = self.plot.addLegend(offset=(-10, 10))
+        lay.addWidget(self.plot, 1)
+        return box
+
+    # -- public actions ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """The district page does not depend on the open school; nothing to reload."""
+
+    def add_paths(self, paths) -> None:
+        """Add packet files or folders and read everything again (in a worker)."""
+        known = {str(p) for p in self.paths}
+        self.paths += [Path(p) for p in paths if str(p) not in known]
+        self.read_all()
+
+    def clear(self) -> None:
+        self.paths, self.result, self.saved_to = [], None, None
+        self._show_result(core.SummaryResult())
+        self.status.setText("Список пуст. Добавьте пакеты школ.")
+
+    def read_all(self) -> None:
+        paths = list(self.paths)
+
+        def work(_db, progress, cancel):
+            return core.collect(paths, progress=progress, cancel=cancel)
+
+        self.ctx.run_task(work, title="Чтение и проверка пакетов…", on_done=self._show_result,
+                          on_error=self._failed, parent=self)
+
+    def save_summary(self, out: str | Path) -> None:
+        if self.result is None or not self.result.schools:
+            return
+        result, out = self.result, Path(out)
+
+        def work(_db, progress, cancel):
+            return core.write_summary_xlsx(result, out)
+
+        self.ctx.run_task(work, title="Запись сводки…", on_done=self._saved, on_error=self._failed,
+                          parent=self)
+
+    # -- dialogs -------------------------------------------------------------------------------
+    def _choose_files(self) -> None:
+        files, _ = QtWidgets.QFileDialog.getOpenFileNames(
+            self, "Пакеты школ", self._last_dir(), "Пакеты «Объектива» (*.zip);;Все файлы (*)")
+        if files:
+            self.ctx.qsettings.setValue("district/last_dir", str(Path(files[0]).parent))
+            self.add_paths(files)
+
+    def _choose_folder(self) -> None:
+        folder = QtWidgets.QFileDialog.getExistingDirectory(self, "Папка с пакетами школ", self._last_dir())
+        if folder:
+            self.ctx.qsettings.setValue("district/last_dir", folder)
+            self.add_paths([folder])
+
+    def _choose_save(self) -> None:
+        name = f"svodka_{_dt.date.today().isoformat()}.xlsx"
+        out, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Сохранить сводку", str(Path(self._last_dir()) / name), "Книга Excel (*.xlsx)")
+        if out:
+            self.save_summary(out if out.lower().endswith(".xlsx") else out + ".xlsx")
+
+    def _last_dir(self) -> str:
+        return str(self.ctx.qsettings.value("district/last_dir", "") or Path.home())
+
+    # -- results -------------------------------------------------------------------------------
+    def _failed(self, exc: BaseException) -> None:
+        from app.core.errors import Cancelled, UserError
+
+        if isinstance(exc, Cancelled):
+            text = "Действие отменено."
+        elif isinstance(exc, UserError):
+            text = str(exc)
+        else:
+            text = f"Непредвиденная ошибка: {type(exc).__name__}: {exc}"
+        self.status.setStyleSheet(f"color: {DANGER}")
+        self.status.setText(text)
+
+    def _saved(self, out: Path) -> None:
+        self.saved_to = Path(out)
+        self.status.setStyleSheet(f"color: {OK}")
+        self.status.setText(f"Сводка сохранена: {out}")
+
+    def _show_result(self, result: core.SummaryResult) -> None:
+        self.result = result
+        self._fill_packets(result)
+        self._fill_summary(result)
+        self.draw_chart()
+        self.save_btn.setEnabled(bool(result.schools))
+        rejected = sum(1 for p in result.packets if p.status == "rejected")
+        self.status.setStyleSheet(f"color: {WARNING}" if rejected else "")
+        self.status.setText(f"Пакетов: {len(result.packets)}; школ в сводке: {len(result.schools)}; "
+                            f"отклонено: {rejected}." + ("\n" + "\n".join(result.notes) if result.notes else ""))
+
+    def _fill_packets(self, result: core.SummaryResult) -> None:
+        t = self.packets_table
+        t.setRowCount(len(result.packets))
+        colors = {"accepted": OK, "rejected": DANGER, "replaced": WARNING}
+        for r, p in enumerate(result.packets):
+            for c, text in enumerate([p.path.name, p.school, p.label]):
+                item = QtWidgets.QTableWidgetItem(text)
+                item.setToolTip(text)
+                if c == 2:
+                    item.setForeground(QtGui.QColor(colors[p.status]))
+                t.setItem(r, c, item)
+        t.resizeColumnToContents(0)
+        t.resizeRowsToContents()
+
+    def _fill_summary(self, result: core.SummaryResult) -> None:
+        t = self.summary_table
+        t.setRowCount(len(result.schools))
+        for r, s in enumerate(result.schools):
+            for c, (_, key, kind) in enumerate(TABLE_COLUMNS):
+                value = getattr(s, key) if kind == "text" else s.value(key)
+                item = QtWidgets.QTableWidgetItem(value if kind == "text" else _fmt(value, kind))
+                if kind != "text":
+                    item.setTextAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+                self._tint(item, key, value)
+                t.setItem(r, c, item)
+        t.resizeColumnsToContents()
+        self.flags_list.clear()
+
+    @staticmethod
+    def _tint(item: QtWidgets.QTableWidgetItem, key: str, value) -> None:
+        red, amber = QtGui.QColor("#f4c7c3"), QtGui.QColor("#fce8b2")
+        if key == "flags_risk" and value:
+            item.setBackground(red)
+        elif key == "flags_attention" and value:
+            item.setBackground(amber)
+        elif key in ("vpr_index", "oge_index") and value is not None and value >= 25:
+            item.setBackground(red if value >= 40 else amber)
+        elif key == "schedule" and value is False:
+            item.setBackground(amber)
+        elif key == "recheck_unchanged" and value is not None and value < 80:
+            item.setBackground(amber)
+
+    def _show_flags(self) -> None:
+        self.flags_list.clear()
+        rows = self.summary_table.selectionModel().selectedRows()
+        if not rows or self.result is None:
+            return
+        school = self.result.schools[rows[0].row()]
+        if not school.flags:
+            self.flags_list.addItem(f"{school.title}: признаков необъективности нет.")
+        for f in sorted(school.flags, key=lambda f: f.get("level") != "risk"):
+            level = core.LEVEL_LABELS.get(f.get("level"), f.get("level"))
+            item = QtWidgets.QListWidgetItem(f"[{level}] {f.get('reason', '')}")
+            item.setForeground(QtGui.QColor(DANGER if f.get("level") == "risk" else WARNING))
+            self.flags_list.addItem(item)
+
+    def draw_chart(self, *_args) -> None:
+        self.plot.clear()
+        self.legend.clear()
+        schools = self.result.schools if self.result else []
+        title, series = CHARTS[max(self.chart_combo.currentIndex(), 0)]
+        self.plot.setTitle(title)
+        if not schools:
+            return
+        stacked = series[0][0] == "flags_risk"
+        height = 0.8 / (1 if stacked else len(series))
+        base = [0.0] * len(schools)
+        for k, (key, label, color) in enumerate(series):
+            values = [float(s.value(key) or 0) for s in schools]
+            ys = [i + (0 if stacked else (k - (len(series) - 1) / 2) * height) for i in range(len(schools))]
+            bars = pg.BarGraphItem(x0=base if stacked else 0, y=ys, height=height, width=values,
+                                   brush=color, pen=pg.mkPen("w"))
+            self.plot.addItem(bars)
+            self.legend.addItem(bars, label)
+            if stacked:
+                base = [b + v for b, v in zip(base, values)]
+        axis = self.plot.getAxis("left")
+        names = [s.title if len(s.title) <= 28 else s.title[:27] + "…" for s in schools]
+        axis.setTicks([list(enumerate(names))])
+        metrics = QtGui.QFontMetrics(self.plot.font())
+        axis.setWidth(max(metrics.horizontalAdvance(n) for n in names) + 16)
+        self.plot.setYRange(-0.6, len(schools) - 0.4, padding=0)
+        top = max(base) if stacked else 100
+        self.plot.setXRange(0, max(top, 1) * 1.05, padding=0)

@@ -1,15 +1,387 @@
-"""Placeholder page; its owner replaces this module."""
-from app.ui.qt import QtWidgets
+"""«Отметки»: the journal grid — students of a class × periods for one subject, editable and undoable."""
+from __future__ import annotations
+
+from app.core import marks as core
+from app.core import roster
+from app.core.errors import UserError
+from app.ui import results_undo as undo
+from app.ui.qt import QtCore, QtGui, QtWidgets, Signal
 from app.ui.style import page_header
 
+Qt = QtCore.Qt
+MARK_COLOURS = {2: "#fbe3e1", 3: "#fdf0d5", 4: "#e6f2e1", 5: "#d5ecd4"}
+_FIXED = ["Код", "Учащийся"]
 
-class MarksPage(QtWidgets.QWidget):
-    title = "Отметки"
+
+class JournalModel(QtCore.QAbstractTableModel):
+    """Rows: students then two summary rows; columns: code, name, one per period."""
+
+    error = Signal(str)
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        QtWidgets.QVBoxLayout(self).addWidget(page_header(self.title))
+        self.subject_id = None
+        self.students: list[dict] = []
+        self.periods: list[dict] = []
+        self.marks: dict = {}
+        self.busy = False          # True while this model writes (its own notices need no reload)
 
-    def refresh(self):
-        pass
+    def load(self, grid: dict | None, subject_id: int | None) -> None:
+        self.beginResetModel()
+        self.subject_id = subject_id
+        self.students = grid["students"] if grid else []
+        self.periods = grid["periods"] if grid else []
+        self.marks = dict(grid["marks"]) if grid else {}
+        self.endResetModel()
+
+    # -- shape --------------------------------------------------------------------------------
+    def rowCount(self, parent=QtCore.QModelIndex()):
+        return 0 if parent.isValid() else (len(self.students) + 2 if self.students else 0)
+
+    def columnCount(self, parent=QtCore.QModelIndex()):
+        return 0 if parent.isValid() else len(_FIXED) + len(self.periods)
+
+    def is_summary(self, row: int) -> bool:
+        return row >= len(self.students)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return "" if self.is_summary(section) else str(section + 1)
+        if section < len(_FIXED):
+            return _FIXED[section]
+        return self.periods[section - len(_FIXED)]["label"]
+
+    def flags(self, index):
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() >= len(_FIXED) and not self.is_summary(index.row()):
+            base |= Qt.ItemFlag.ItemIsEditable
+        return base
+
+    # -- data ---------------------------------------------------------------------------------
+    def _column_marks(self, col: int) -> list:
+        pid = self.periods[col - len(_FIXED)]["id"]
+        return [self.marks.get((s["id"], pid)) for s in self.students]
+
+    def _summary(self, row: int, col: int):
+        k = row - len(self.students)
+        if col == 1:
+            return "Средний балл" if k == 0 else "Качество знаний, %"
+        if col < len(_FIXED):
+            return None
+        stats = core.mark_stats(self._column_marks(col))
+        if stats["n"] == 0:
+            return "—"
+        return f"{stats['mean']:.2f}".replace(".", ",") if k == 0 else f"{stats['quality']:.0f}"
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if self.is_summary(row):
+            return self._summary_role(row, col, role)
+        student = self.students[row]
+        if col < len(_FIXED):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return student["code"] if col == 0 else (student["full_name"] or "—")
+            if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+                return QtGui.QColor("#5a6470")
+            return None
+        mark = self.marks.get((student["id"], self.periods[col - len(_FIXED)]["id"]))
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return "" if mark is None else str(mark)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and mark is not None:
+            return QtGui.QColor(MARK_COLOURS[mark])
+        return None
+
+    def _summary_role(self, row, col, role):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._summary(row, col)
+        if role == Qt.ItemDataRole.FontRole:
+            font = QtGui.QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QtGui.QColor("#eef2f6")
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= len(_FIXED):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):
+        if role != Qt.ItemDataRole.EditRole or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
+            return False
+        student = self.students[index.row()]
+        period = self.periods[index.column() - len(_FIXED)]
+        self.busy = True
+        try:
+            new = undo.set_mark(self.ctx, student["id"], self.subject_id, period["id"], value)
+        except UserError as exc:
+            self.error.emit(str(exc))
+            return False
+        finally:
+            self.busy = False
+        self.set_cached(student["id"], period["id"], new)
+        return True
+
+    def set_cached(self, student_id: int, period_id: int, mark) -> None:
+        if mark is None:
+            self.marks.pop((student_id, period_id), None)
+        else:
+            self.marks[(student_id, period_id)] = mark
+        self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+
+    def cell(self, index) -> tuple[int, int] | None:
+        if not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
+            return None
+        return self.students[index.row()]["id"], self.periods[index.column() - len(_FIXED)]["id"]
+
+
+class MarkDelegate(QtWidgets.QStyledItemDelegate):
+    """A one-character editor; the model refuses anything but 2–5 and says why."""
+
+    def createEditor(self, parent, option, index):
+        editor = QtWidgets.QLineEdit(parent)
+        editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        editor.setMaxLength(3)
+        return editor
+
+
+class LazyRefresh:
+    """Mixin for pages: reload on db_opened and on the topics in TOPICS, lazily when hidden."""
+
+    TOPICS: set[str] = set()
+
+    def init_lazy(self, ctx) -> None:
+        self._dirty = True
+        ctx.db_opened.connect(self._on_db_opened)
+        ctx.changed.connect(self._on_changed)
+
+    def _reset_for_new_db(self) -> None:
+        """Forget selections that belong to the previous school file."""
+
+    def _is_busy(self) -> bool:
+        """True while the page itself is writing (its own notices need no reload)."""
+        return False
+
+    def _on_db_opened(self) -> None:
+        self._reset_for_new_db()
+        self._request_refresh()
+
+    def _on_changed(self, topic: str) -> None:
+        if (topic in self.TOPICS or topic == "all") and not self._is_busy():
+            self._request_refresh()
+
+    def _request_refresh(self) -> None:
+        self._dirty = True
+        if self.isVisible():
+            QtCore.QTimer.singleShot(0, self._refresh_if_dirty)
+
+    def _refresh_if_dirty(self) -> None:
+        if self._dirty:
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._refresh_if_dirty()
+
+
+class MarksPage(LazyRefresh, QtWidgets.QWidget):
+    title = "Отметки"
+    TOPICS = {"marks", "roster"}
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self._build()
+        self.init_lazy(ctx)
+        if ctx.db is not None:
+            self.refresh()
+
+    # -- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 12)
+        lay.addWidget(page_header(self.title, "Отметки по журналу за четверти (триместры, полугодия) и за год. "
+                                  "Введите отметку от 2 до 5; Delete очищает клетку; Ctrl+Z отменяет."))
+        bar = QtWidgets.QHBoxLayout()
+        self.year_box, self.class_box = QtWidgets.QComboBox(), QtWidgets.QComboBox()
+        self.subject_box, self.kind_box = QtWidgets.QComboBox(), QtWidgets.QComboBox()
+        self.subject_box.setMinimumWidth(220)
+        self.class_box.setMinimumWidth(80)
+        for label, box in (("Учебный год", self.year_box), ("Класс", self.class_box),
+                           ("Предмет", self.subject_box), ("Периоды", self.kind_box)):
+            bar.addWidget(QtWidgets.QLabel(label))
+            bar.addWidget(box)
+            bar.addSpacing(8)
+        bar.addStretch(1)
+        self.summary = QtWidgets.QLabel()
+        self.summary.setObjectName("pageSubtitle")
+        bar.addWidget(self.summary)
+        lay.addLayout(bar)
+        self.model = JournalModel(self.ctx, self)
+        self.model.error.connect(self._show_error)
+        self.model.dataChanged.connect(lambda *_: self._update_summary())
+        self.view = QtWidgets.QTableView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(MarkDelegate(self.view))
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.AnyKeyPressed
+                                  | QtWidgets.QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QtWidgets.QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.view.verticalHeader().setDefaultSectionSize(26)
+        self.view.installEventFilter(self)
+        lay.addWidget(self.view, 1)
+        self.message = QtWidgets.QLabel()
+        self.message.setStyleSheet("color: #b3261e;")
+        self.message.setWordWrap(True)
+        lay.addWidget(self.message)
+        self.year_box.currentIndexChanged.connect(self._year_changed)
+        self.class_box.currentIndexChanged.connect(self._class_changed)
+        self.subject_box.currentIndexChanged.connect(self._load_grid)
+        self.kind_box.currentIndexChanged.connect(self._load_grid)
+
+    # -- refresh ------------------------------------------------------------------------------
+    def _reset_for_new_db(self) -> None:
+        for box in (self.year_box, self.class_box, self.subject_box, self.kind_box):
+            fill_combo(box, [])
+
+    def _is_busy(self) -> bool:
+        return self.model.busy
+
+    def refresh(self) -> None:
+        self._dirty = False
+        db = self.ctx.db
+        if db is None:
+            self.model.load(None, None)
+            return
+        keep = combo_value(self.year_box) or roster.current_year_id(db)
+        fill_combo(self.year_box, [(y["label"], y["id"]) for y in reversed(roster.list_years(db))], keep)
+        self._year_changed()
+
+    def _year_changed(self) -> None:
+        db, year_id = self.ctx.db, combo_value(self.year_box)
+        if db is None:
+            return
+        classes = roster.list_classes(db, year_id) if year_id else []
+        fill_combo(self.class_box, [(c["label"], c["id"]) for c in classes], combo_value(self.class_box))
+        kinds = core.period_kinds(db, year_id) if year_id else []
+        main = [k for k in kinds if k != "year"] or kinds
+        fill_combo(self.kind_box, [(core.period_kind_label(k), k) for k in main], combo_value(self.kind_box))
+        self._class_changed()
+
+    def _class_changed(self) -> None:
+        db = self.ctx.db
+        if db is None:
+            return
+        class_id = combo_value(self.class_box)
+        subjects = core.subjects(db, class_id=class_id)
+        items = [(s["name"] if s["marks"] else f"{s['name']} (нет отметок)", s["id"]) for s in subjects]
+        fill_combo(self.subject_box, items, combo_value(self.subject_box))
+        self._load_grid()
+
+    def _load_grid(self) -> None:
+        db = self.ctx.db
+        class_id, subject_id, kind = (combo_value(b) for b in (self.class_box, self.subject_box, self.kind_box))
+        if db is None or None in (class_id, subject_id, kind):
+            self.model.load(None, None)
+            self.summary.setText("Выберите класс и предмет." if db is not None else "")
+            return
+        current, scroll = self.view.currentIndex(), self.view.verticalScrollBar().value()
+        self.model.load(core.journal_grid(db, class_id, subject_id, kind), subject_id)
+        self._fit_columns()
+        if current.isValid():
+            self.view.setCurrentIndex(self.model.index(current.row(), current.column()))
+        self.view.verticalScrollBar().setValue(scroll)
+        self._update_summary()
+
+    def _fit_columns(self) -> None:
+        """Code and name fixed, the period columns share the rest of the width (no grey void)."""
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Interactive)
+        self.view.setColumnWidth(0, 70)
+        self.view.setColumnWidth(1, 300)
+        for col in range(len(_FIXED), self.model.columnCount()):
+            header.setSectionResizeMode(col, QtWidgets.QHeaderView.ResizeMode.Stretch)
+
+    def _update_summary(self) -> None:
+        n = len(self.model.students)
+        total = len(self.model.marks)
+        self.summary.setText(f"Учащихся: {n} · отметок: {total}")
+
+    # -- editing ------------------------------------------------------------------------------
+    def _show_error(self, text: str) -> None:
+        self.message.setText(text)
+        window = self.window()
+        if isinstance(window, QtWidgets.QMainWindow):
+            window.statusBar().showMessage(text, 8000)
+        QtCore.QTimer.singleShot(8000, lambda: self.message.setText("") if self.message.text() == text else None)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.view and event.type() == QtCore.QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.view.state() != \
+                    QtWidgets.QAbstractItemView.State.EditingState:
+                self.clear_selected()
+                return True
+            if event.matches(QtGui.QKeySequence.StandardKey.Paste):
+                self.paste(QtWidgets.QApplication.clipboard().text())
+                return True
+        return super().eventFilter(obj, event)
+
+    def _write_many(self, cells: list[tuple[int, int, object]], text: str) -> None:
+        if not cells:
+            return
+        for *_, value in cells:
+            try:
+                core.parse_mark(value)
+            except UserError as exc:
+                self._show_error(str(exc))
+                return
+        self.ctx.undo_stack.beginMacro(text)
+        self.model.busy = True
+        try:
+            for student_id, period_id, value in cells:
+                new = undo.set_mark(self.ctx, student_id, self.model.subject_id, period_id, value)
+                self.model.set_cached(student_id, period_id, new)
+        finally:
+            self.model.busy = False
+            self.ctx.undo_stack.endMacro()
+        self._update_summary()
+
+    def clear_selected(self) -> None:
+        cells = [c for c in (self.model.cell(i) for i in self.view.selectedIndexes()) if c]
+        self._write_many([(s, p, None) for s, p in cells], "удаление отметок")
+
+    def paste(self, text: str) -> None:
+        """Paste a block of marks copied from a spreadsheet, starting at the current cell."""
+        start = self.view.currentIndex()
+        if not start.isValid():
+            return
+        cells = []
+        for r, line in enumerate(text.rstrip("\n").split("\n")):
+            for c, value in enumerate(line.rstrip("\r").split("\t")):
+                cell = self.model.cell(self.model.index(start.row() + r, start.column() + c))
+                if cell:
+                    cells.append((*cell, value))
+        self._write_many(cells, "вставка отметок")
+
+
+def combo_value(box: QtWidgets.QComboBox):
+    return box.currentData() if box.count() else None
+
+
+def fill_combo(box: QtWidgets.QComboBox, items: list[tuple[str, object]], keep=None) -> None:
+    """Replace the items of a combo box quietly, keeping the chosen value when it is still there."""
+    box.blockSignals(True)
+    box.clear()
+    for text, value in items:
+        box.addItem(text, value)
+    index = box.findData(keep) if keep is not None else -1
+    box.setCurrentIndex(index if index >= 0 else (0 if items else -1))
+    box.blockSignals(False)

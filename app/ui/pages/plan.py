@@ -1,15 +1,688 @@
-"""Placeholder page; its owner replaces this module."""
-from app.ui.qt import QtWidgets
+"""«План»: the school plan of measures — header, sections and items, execution and evidence.
+
+Every edit is written to the school file at once and can be undone (Правка → Отменить). The tree
+shows the numbering 1., 1.1. …; rows are moved with the buttons or by dragging; overdue items are
+red and bold. Filters by state, responsible and quarter narrow the tree (moving is off while a
+filter is on). Exports: the plan as a signed appendix (PDF, XLSX), the execution report, print.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from app.core import plan as core
+from app.core import plan_exec as execs
+from app.core.deadlines import PlanYears, format_date, parse_user_date, quarter_label, quarters_between
+from app.core.errors import UserError
+from app.ui import plan_undo as undo
+from app.ui import qt as qt_module
+from app.ui.pages.marks import LazyRefresh
+from app.ui.plan_widgets import (ExecutionDialog, ItemEditor, NewPlanDialog, PlanTree, render_pdf_pages,
+                                 render_text_document, setup_printer, style_item_row)
+from app.ui.qt import QtCore, QtGui, QtPrintSupport, QtWidgets
 from app.ui.style import page_header
 
+Qt = QtCore.Qt
+STATUS_FILTERS = [("", "Все состояния"), ("planned", "Запланировано"), ("in_progress", "Выполняется"),
+                  ("done", "Выполнено"), ("cancelled", "Отменено"), ("overdue", "Просрочено")]
 
-class PlanPage(QtWidgets.QWidget):
+
+class PlanPage(LazyRefresh, QtWidgets.QWidget):
     title = "План"
+    TOPICS = {"plan", "roster"}
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        QtWidgets.QVBoxLayout(self).addWidget(page_header(self.title))
+        self.plan_id: int | None = None
+        self._known_max: int | None = None
+        self._tree_data: list[dict] = []
+        self._items: dict[int, dict] = {}
+        self._busy = False
+        self._temp_dir = tempfile.TemporaryDirectory(prefix="objektiv-plan-")
+        self._build()
+        self.init_lazy(ctx)
 
-    def refresh(self):
-        pass
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        lay = QtWidgets.QVBoxLayout(self)
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(page_header("План мероприятий",
+                                  "План школы по обеспечению объективности оценивания и отметки о его исполнении. "
+                                  "Изменения сохраняются сразу."), 1)
+        self.plan_combo = QtWidgets.QComboBox(minimumWidth=260)
+        self.plan_combo.activated.connect(self._plan_chosen)
+        top.addWidget(self.plan_combo)
+        self.new_button = self._button(top, "Новый план…", self.new_plan_dialog)
+        self.import_button = self._button(top, "Импорт из файла…", self.import_plan_file)
+        self.delete_plan_button = self._button(top, "Удалить план", self.delete_current_plan)
+        lay.addLayout(top)
+        self.empty = QtWidgets.QLabel("В базе школы ещё нет плана мероприятий. Создайте его по шаблону "
+                                      "или загрузите из документа Word / Excel.", wordWrap=True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setObjectName("pageSubtitle")
+        lay.addWidget(self.empty)
+        self.body = QtWidgets.QWidget()
+        body = QtWidgets.QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self._header_box())
+        body.addLayout(self._toolbar())
+        body.addLayout(self._filters())
+        body.addWidget(self._splitter(), 1)
+        self.counts = QtWidgets.QLabel(objectName="pageSubtitle")
+        body.addWidget(self.counts)
+        lay.addWidget(self.body, 1)
+
+    def _button(self, layout, text, slot, primary=False) -> QtWidgets.QPushButton:
+        b = QtWidgets.QPushButton(text)
+        if primary:
+            b.setProperty("primary", True)
+        b.clicked.connect(lambda _checked=False: slot())
+        layout.addWidget(b)
+        return b
+
+    def _header_box(self) -> QtWidgets.QGroupBox:
+        box = QtWidgets.QGroupBox("Заголовок плана (для приложения к приказу)")
+        grid = QtWidgets.QGridLayout(box)
+        self.h_title = QtWidgets.QLineEdit()
+        self.h_from, self.h_to = QtWidgets.QSpinBox(), QtWidgets.QSpinBox()
+        for spin in (self.h_from, self.h_to):
+            spin.setRange(1999, 2100)
+            spin.setSpecialValueText("—")
+            spin.setKeyboardTracking(False)
+        self.h_number = QtWidgets.QLineEdit(placeholderText="№ приказа")
+        self.h_date = QtWidgets.QLineEdit(placeholderText="ДД.ММ.ГГГГ")
+        self.h_position = QtWidgets.QLineEdit(placeholderText="Директор МБОУ …")
+        self.h_name = QtWidgets.QLineEdit(placeholderText="И.О. Фамилия")
+        self.h_number.setMaximumWidth(160)
+        self.h_date.setMaximumWidth(110)
+        grid.addWidget(QtWidgets.QLabel("Название:"), 0, 0)
+        grid.addWidget(self.h_title, 0, 1)
+        line = QtWidgets.QHBoxLayout()
+        for label, widget in (("", self.h_from), ("—", self.h_to), ("   Приказ №", self.h_number),
+                              ("от", self.h_date), ("   Утверждает:", self.h_position), ("", self.h_name)):
+            if label:
+                line.addWidget(QtWidgets.QLabel(label))
+            line.addWidget(widget, 2 if widget is self.h_position else (1 if widget is self.h_name else 0))
+        grid.addWidget(QtWidgets.QLabel("Годы:"), 1, 0)
+        grid.addLayout(line, 1, 1)
+        for key, edit in (("title", self.h_title), ("order_number", self.h_number),
+                          ("approver_position", self.h_position), ("approver_name", self.h_name)):
+            edit.editingFinished.connect(lambda k=key, e=edit: self._header_edited(k, e.text()))
+        self.h_date.editingFinished.connect(self._order_date_edited)
+        self.h_from.valueChanged.connect(lambda v: self._header_edited("year_from", v or None))
+        self.h_to.valueChanged.connect(lambda v: self._header_edited("year_to", v or None))
+        return box
+
+    def _toolbar(self) -> QtWidgets.QHBoxLayout:
+        row = QtWidgets.QHBoxLayout()
+        self.add_section_button = self._button(row, "+ Раздел", self.add_section)
+        self.add_item_button = self._button(row, "+ Мероприятие", self.add_item, primary=True)
+        self.delete_button = self._button(row, "Удалить", self.delete_selected)
+        self.up_button = self._button(row, "▲ Выше", lambda: self.move_selected(-1))
+        self.down_button = self._button(row, "▼ Ниже", lambda: self.move_selected(1))
+        row.addStretch(1)
+        self.pdf_button = self._button(row, "PDF…", self.export_pdf)
+        self.xlsx_button = self._button(row, "XLSX…", self.export_xlsx)
+        self.report_button = self._button(row, "Отчёт об исполнении…", self.export_report)
+        self.print_button = self._button(row, "Печать…", self.print_document)
+        return row
+
+    def _filters(self) -> QtWidgets.QHBoxLayout:
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(QtWidgets.QLabel("Показать:"))
+        self.f_status = QtWidgets.QComboBox()
+        for code, label in STATUS_FILTERS:
+            self.f_status.addItem(label, code)
+        self.f_responsible = QtWidgets.QComboBox(editable=True, minimumWidth=220)
+        self.f_responsible.lineEdit().setPlaceholderText("Все ответственные")
+        self.f_quarter = QtWidgets.QComboBox(minimumWidth=170)
+        for w in (self.f_status, self.f_responsible, self.f_quarter):
+            row.addWidget(w)
+        self.f_status.currentIndexChanged.connect(lambda _i: self._apply_filters())
+        self.f_quarter.currentIndexChanged.connect(lambda _i: self._apply_filters())
+        self.f_responsible.currentTextChanged.connect(lambda _t: self._apply_filters())
+        self._button(row, "Сбросить", self.clear_filters)
+        row.addStretch(1)
+        return row
+
+    def _splitter(self) -> QtWidgets.QSplitter:
+        split = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
+        self.tree = PlanTree()
+        self.tree.currentItemChanged.connect(lambda *_: self._show_selection())
+        self.tree.moveRequested.connect(self._move_requested)
+        split.addWidget(self.tree)
+        self.editor_stack = QtWidgets.QStackedWidget()
+        hint = QtWidgets.QLabel("Выберите раздел или мероприятие слева.", wordWrap=True)
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.editor_stack.addWidget(hint)
+        section_box = QtWidgets.QWidget()
+        form = QtWidgets.QFormLayout(section_box)
+        self.section_title = QtWidgets.QLineEdit()
+        self.section_title.editingFinished.connect(self._section_renamed)
+        form.addRow("Название раздела:", self.section_title)
+        self.editor_stack.addWidget(section_box)
+        self.editor = ItemEditor()
+        self.editor.fieldEdited.connect(self._field_edited)
+        self._connect_execution_buttons()
+        scroll = QtWidgets.QScrollArea(widgetResizable=True)
+        scroll.setWidget(self.editor)
+        self.editor_stack.addWidget(scroll)
+        split.addWidget(self.editor_stack)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([820, 560])
+        return split
+
+    def _connect_execution_buttons(self) -> None:
+        e = self.editor
+        e.mark_done_button.clicked.connect(lambda: self.execution_dialog(mark_done=True))
+        e.add_execution_button.clicked.connect(lambda: self.execution_dialog(mark_done=False))
+        e.delete_execution_button.clicked.connect(self.delete_selected_execution)
+        e.add_evidence_button.clicked.connect(self.attach_dialog)
+        e.open_evidence_button.clicked.connect(lambda: self.open_evidence())
+        e.save_evidence_button.clicked.connect(self.save_evidence_dialog)
+        e.delete_evidence_button.clicked.connect(self.delete_selected_evidence)
+        e.evidence.itemDoubleClicked.connect(lambda _it: self.open_evidence())
+
+    # ------------------------------------------------------------------ loading
+    def _is_busy(self) -> bool:
+        return self._busy
+
+    def _reset_for_new_db(self) -> None:
+        self.plan_id, self._known_max = None, None
+
+    def refresh(self) -> None:
+        self._dirty = False
+        db = self.ctx.db
+        plans = core.list_plans(db) if db is not None else []
+        newest = plans[0]["id"] if plans else None
+        if self.plan_id not in {p["id"] for p in plans} or (newest or 0) > (self._known_max or 0):
+            self.plan_id = newest
+        self._known_max = newest
+        self._fill_plan_combo(plans)
+        self.empty.setVisible(self.plan_id is None)
+        self.body.setVisible(self.plan_id is not None)
+        self.delete_plan_button.setEnabled(self.plan_id is not None)
+        self.new_button.setEnabled(db is not None)
+        self.import_button.setEnabled(db is not None)
+        if self.plan_id is None:
+            self.tree.clear()
+            return
+        self._load_header()
+        self._load_tree()
+
+    def _fill_plan_combo(self, plans: list[dict]) -> None:
+        self.plan_combo.blockSignals(True)
+        self.plan_combo.clear()
+        for p in plans:
+            label = p["title"] if len(p["title"]) < 70 else p["title"][:67] + "…"
+            self.plan_combo.addItem(label, p["id"])
+        self.plan_combo.setCurrentIndex(max(0, self.plan_combo.findData(self.plan_id)))
+        self.plan_combo.setVisible(len(plans) > 1)
+        self.plan_combo.blockSignals(False)
+
+    def _plan_chosen(self, index: int) -> None:
+        self.plan_id = self.plan_combo.itemData(index)
+        self.refresh()
+
+    def _load_header(self) -> None:
+        plan = core.get_plan(self.ctx.db, self.plan_id)
+        widgets = [self.h_title, self.h_from, self.h_to, self.h_number, self.h_date, self.h_position, self.h_name]
+        for w in widgets:
+            w.blockSignals(True)
+        self.h_title.setText(plan["title"])
+        self.h_from.setValue(plan["year_from"] or self.h_from.minimum())
+        self.h_to.setValue(plan["year_to"] or self.h_to.minimum())
+        self.h_number.setText(plan["order_number"])
+        self.h_date.setText(format_date(plan["order_date"]))
+        self.h_position.setText(plan["approver_position"])
+        self.h_name.setText(plan["approver_name"])
+        for w in widgets:
+            w.blockSignals(False)
+        self._years = PlanYears(plan["year_from"], plan["year_to"])
+
+    def _load_tree(self) -> None:
+        keep = self.tree.selected()
+        self._tree_data = core.plan_tree(self.ctx.db, self.plan_id)
+        self._items = {i["id"]: i for s in self._tree_data for i in s["items"]}
+        self._fill_filter_choices()
+        self.tree.blockSignals(True)
+        self.tree.fill(self._tree_data, self._visible_ids())
+        self.tree.blockSignals(False)
+        self._update_counts()
+        self._select(*(keep or ("", 0)))
+
+    def _select(self, kind: str, ident: int) -> None:
+        node = self.tree.find(kind, ident) if kind else None
+        self.tree.setCurrentItem(node)
+        self._show_selection()
+
+    def _fill_filter_choices(self) -> None:
+        names = execs.responsible_choices(self.ctx.db, self.plan_id)
+        self.editor.set_choices(names)
+        text = self.f_responsible.currentText()
+        self.f_responsible.blockSignals(True)
+        self.f_responsible.clear()
+        self.f_responsible.addItem("")
+        self.f_responsible.addItems(names)
+        self.f_responsible.setEditText(text)
+        self.f_responsible.blockSignals(False)
+        span = self._years.span()
+        keys = quarters_between(*span) if span else []
+        current = self.f_quarter.currentData()
+        self.f_quarter.blockSignals(True)
+        self.f_quarter.clear()
+        self.f_quarter.addItem("Все кварталы", "")
+        for key in keys:
+            self.f_quarter.addItem(quarter_label(key), key)
+        self.f_quarter.setCurrentIndex(max(0, self.f_quarter.findData(current)))
+        self.f_quarter.blockSignals(False)
+
+    # ------------------------------------------------------------------ filters
+    def filters(self) -> dict:
+        return {"status": self.f_status.currentData() or None,
+                "responsible": self.f_responsible.currentText().strip() or None,
+                "quarter": self.f_quarter.currentData() or None}
+
+    def filtering(self) -> bool:
+        return any(self.filters().values())
+
+    def _visible_ids(self) -> set[int] | None:
+        if not self.filtering():
+            return None
+        return {i["id"] for i in execs.filter_items(self.ctx.db, self.plan_id, **self.filters())}
+
+    def _apply_filters(self) -> None:
+        if self.plan_id is not None and self.ctx.db is not None:
+            self._load_tree()
+
+    def clear_filters(self) -> None:
+        for w in (self.f_status, self.f_quarter):
+            w.blockSignals(True)
+            w.setCurrentIndex(0)
+            w.blockSignals(False)
+        self.f_responsible.setEditText("")
+        self._apply_filters()
+
+    def _update_counts(self) -> None:
+        c = execs.status_counts(list(self._items.values()))
+        shown = ""
+        if self.filtering():
+            shown = f"Показано: {sum(n.childCount() for n in self._top_nodes())}. "
+        self.counts.setText(f"{shown}Всего мероприятий: {c['total']} · выполнено: {c['done']} · выполняется: "
+                            f"{c['in_progress']} · запланировано: {c['planned']} · просрочено: {c['overdue']}"
+                            + (" · перемещение строк отключено, пока включён фильтр" if shown else ""))
+        self.tree.setDragEnabled(not self.filtering())
+
+    def _top_nodes(self):
+        return [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+
+    # ------------------------------------------------------------------ selection and editor
+    def _show_selection(self) -> None:
+        sel = self.tree.selected()
+        movable = sel is not None and not self.filtering()
+        for b in (self.delete_button, self.up_button, self.down_button):
+            b.setEnabled(movable if b is not self.delete_button else sel is not None)
+        if sel is None:
+            self.editor_stack.setCurrentIndex(0)
+        elif sel[0] == "section":
+            sec = next(s for s in self._tree_data if s["id"] == sel[1])
+            if self.section_title.text() != sec["title"]:
+                self.section_title.setText(sec["title"])
+            self.editor_stack.setCurrentIndex(1)
+        else:
+            self.editor.show_item(self._items[sel[1]], self._years)
+            self._load_execution(sel[1])
+            self.editor_stack.setCurrentIndex(2)
+
+    def _load_execution(self, item_id: int) -> None:
+        e = self.editor
+        e.executions.clear()
+        for row in execs.executions(self.ctx.db, item_id):
+            it = QtWidgets.QListWidgetItem(f"{format_date(row['date'])} — {row['note'] or 'без комментария'}")
+            it.setData(Qt.ItemDataRole.UserRole, row["id"])
+            e.executions.addItem(it)
+        e.evidence.clear()
+        for row in execs.evidence_list(self.ctx.db, item_id):
+            size = row["size"] / 1048576
+            text = f"{row['file_name']} — {size:.1f} МБ" if size >= 0.1 else f"{row['file_name']} — {max(1, row['size'] // 1024)} КБ"
+            it = QtWidgets.QListWidgetItem(text)
+            it.setData(Qt.ItemDataRole.UserRole, row["id"])
+            it.setToolTip(f"SHA-256: {row['sha256']}")
+            e.evidence.addItem(it)
+
+    def selected_item_id(self) -> int | None:
+        sel = self.tree.selected()
+        return sel[1] if sel and sel[0] == "item" else None
+
+    def selected_section_id(self) -> int | None:
+        sel = self.tree.selected()
+        if sel is None:
+            return self._tree_data[-1]["id"] if self._tree_data else None
+        if sel[0] == "section":
+            return sel[1]
+        return self._items[sel[1]]["section_id"]
+
+    # ------------------------------------------------------------------ writing
+    def _do(self, fn, *args, **kwargs):
+        """Run an undoable edit; a UserError is shown and changes nothing."""
+        self._busy = True
+        try:
+            return fn(self.ctx, *args, **kwargs)
+        except UserError as exc:
+            QtWidgets.QMessageBox.warning(self, "Объектив", str(exc))
+            return None
+        finally:
+            self._busy = False
+
+    def _header_edited(self, key: str, value) -> None:
+        if self.plan_id is not None and self._do(undo.update_plan, self.plan_id, **{key: value}):
+            if key in ("year_from", "year_to"):
+                self.refresh()
+            else:
+                self._fill_plan_combo(core.list_plans(self.ctx.db))
+        elif self.plan_id is not None:
+            self._load_header()
+
+    def _order_date_edited(self) -> None:
+        try:
+            value = parse_user_date(self.h_date.text())
+        except ValueError:
+            QtWidgets.QMessageBox.warning(self, "Объектив", f"Дата приказа «{self.h_date.text()}» не распознана: "
+                                          "нужна дата вида ДД.ММ.ГГГГ.")
+            self._load_header()
+            return
+        self._header_edited("order_date", value)
+
+    def _field_edited(self, field: str, value) -> None:
+        item_id = self.selected_item_id()
+        if item_id is None:
+            return
+        if self._do(undo.update_item, item_id, **{field: value}) and field in ("status", "done_date"):
+            self._load_tree()
+            return
+        self._refresh_row(item_id)
+
+    def _refresh_row(self, item_id: int) -> None:
+        """Update one tree row after its fields changed (the editor keeps focus and cursor)."""
+        row = core.get_item(self.ctx.db, item_id)
+        old = self._items.get(item_id)
+        if row is None or old is None:
+            return
+        item = {**row, "number": old["number"], "overdue": execs.is_overdue(row)}
+        self._items[item_id] = item
+        node = self.tree.find("item", item_id)
+        if node is not None:
+            for col, text in enumerate([item["number"], " ".join(item["measure"].split()), item["deadline_text"],
+                                        item["responsible"], "просрочено" if item["overdue"] else
+                                        self.editor.status.itemText(self.editor.status.findData(item["status"]))]):
+                node.setText(col, text)
+                node.setForeground(col, QtGui.QBrush())
+                node.setFont(col, self.tree.font())
+            bold = QtGui.QFont(self.tree.font())
+            bold.setBold(True)
+            style_item_row(node, item, bold)
+        self._update_counts()
+
+    def _section_renamed(self) -> None:
+        sel = self.tree.selected()
+        if sel and sel[0] == "section" and self._do(undo.rename_section, sel[1], self.section_title.text()):
+            self._load_tree()
+
+    def add_section(self, title: str = "Новый раздел") -> int | None:
+        if self.plan_id is None:
+            return None
+        sel = self.selected_section_id()
+        index = next((i + 1 for i, s in enumerate(self._tree_data) if s["id"] == sel), None)
+        section_id = self._do(undo.add_section, self.plan_id, title, index)
+        if section_id:
+            self._load_tree()
+            self._select("section", section_id)
+            self.section_title.setFocus()
+            self.section_title.selectAll()
+        return section_id
+
+    def add_item(self, fields: dict | None = None) -> int | None:
+        section_id = self.selected_section_id()
+        if section_id is None:
+            section_id = self._do(undo.add_section, self.plan_id, "")
+        item_id = self.selected_item_id()
+        index = None
+        if item_id is not None:
+            index = core.item_place(self.ctx.db, item_id)[1] + 1
+        new_id = self._do(undo.add_item, section_id, fields or {}, index)
+        if new_id:
+            self._load_tree()
+            self._select("item", new_id)
+            self.editor.measure.setFocus()
+        return new_id
+
+    def delete_selected(self) -> None:
+        sel = self.tree.selected()
+        if sel is None:
+            return
+        self._do(undo.delete_section if sel[0] == "section" else undo.delete_item, sel[1])
+        self._load_tree()
+        self._status_message("Удалено. Вернуть: Правка → Отменить (Ctrl+Z).")
+
+    def move_selected(self, step: int) -> None:
+        sel = self.tree.selected()
+        if sel is None or self.filtering():
+            return
+        if sel[0] == "section":
+            index = next(i for i, s in enumerate(self._tree_data) if s["id"] == sel[1]) + step
+            if 0 <= index < len(self._tree_data):
+                self._do(undo.move_section, sel[1], index)
+        else:
+            target = core.step_target(self.ctx.db, sel[1], step)
+            if target is not None:
+                self._do(undo.move_item, sel[1], *target)
+        self._load_tree()
+
+    def _move_requested(self, kind: str, ident: int, section_id: int, index: int) -> None:
+        if self.filtering():
+            return
+        if kind == "section":
+            self._do(undo.move_section, ident, index)
+        else:
+            self._do(undo.move_item, ident, section_id, index)
+        self._load_tree()
+        self._select(kind, ident)
+
+    # ------------------------------------------------------------------ plans
+    def new_plan_dialog(self) -> None:
+        if self.ctx.db is None:
+            return
+        dialog = NewPlanDialog(self.ctx.db, self)
+        if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            self.create_plan(*dialog.values())
+
+    def create_plan(self, template_key: str | None, header: dict) -> int | None:
+        plan_id = self._do(undo.create_plan, template_key, header)
+        if plan_id:
+            self.plan_id = plan_id
+            self.refresh()
+        return plan_id
+
+    def delete_current_plan(self, confirm: bool = True) -> None:
+        if self.plan_id is None:
+            return
+        if confirm and QtWidgets.QMessageBox.question(
+                self, "Объектив", "Удалить план со всеми мероприятиями, отметками и документами? "
+                "Удаление можно отменить: Правка → Отменить.") != QtWidgets.QMessageBox.StandardButton.Yes:
+            return
+        self._do(undo.delete_plan, self.plan_id)
+        self.plan_id = None
+        self.refresh()
+
+    def import_plan_file(self) -> None:
+        paths, _ = QtWidgets.QFileDialog.getOpenFileNames(
+            self, "Импорт плана", str(Path.home()), "Документы и таблицы (*.docx *.xlsx);;Все файлы (*)")
+        if paths:
+            self.ctx.import_requested.emit(paths)
+
+    # ------------------------------------------------------------------ execution and evidence
+    def execution_dialog(self, mark_done: bool) -> None:
+        item_id = self.selected_item_id()
+        if item_id is None:
+            return
+        dialog = ExecutionDialog(self._items[item_id]["measure"], mark_done=mark_done, parent=self)
+        if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            v = dialog.values()
+            self.record_execution(item_id, v["date"], v["note"], v["files"], done=v["done"])
+
+    def record_execution(self, item_id: int, date: str, note: str, files=(), *, done: bool = True) -> None:
+        """A mark of execution (and «выполнено» when done) with files, as one undo step."""
+        stack = self.ctx.undo_stack
+        stack.beginMacro("Отметка о выполнении" if done else "Отметка об исполнении")
+        try:
+            fn = undo.mark_done if done else undo.add_execution
+            execution_id = self._do(fn, item_id, date, note)
+            for path in files if execution_id else ():
+                self._do(undo.add_evidence, item_id, path, execution_id)
+        finally:
+            stack.endMacro()
+        self._load_tree()
+
+    def attach_dialog(self) -> None:
+        item_id = self.selected_item_id()
+        if item_id is not None:
+            paths, _ = QtWidgets.QFileDialog.getOpenFileNames(self, "Подтверждающие документы", str(Path.home()))
+            self.attach_files(item_id, paths)
+
+    def attach_files(self, item_id: int, paths) -> None:
+        for path in paths:
+            self._do(undo.add_evidence, item_id, path)
+        self._load_execution(item_id)
+
+    def _selected_id(self, widget: QtWidgets.QListWidget) -> int | None:
+        it = widget.currentItem()
+        return it.data(Qt.ItemDataRole.UserRole) if it else None
+
+    def delete_selected_execution(self) -> None:
+        ident = self._selected_id(self.editor.executions)
+        if ident is not None:
+            self._do(undo.delete_execution, ident)
+            self._load_tree()
+
+    def delete_selected_evidence(self) -> None:
+        ident = self._selected_id(self.editor.evidence)
+        if ident is not None:
+            self._do(undo.delete_evidence, ident)
+            self._load_tree()
+
+    def open_evidence(self, evidence_id: int | None = None, *, launch: bool = True) -> Path | None:
+        """Save a copy to a temporary folder and open it with the system's program."""
+        evidence_id = evidence_id or self._selected_id(self.editor.evidence)
+        if evidence_id is None:
+            return None
+        try:
+            folder = Path(tempfile.mkdtemp(dir=self._temp_dir.name))
+            path = execs.save_evidence(self.ctx.db, evidence_id, folder)
+        except UserError as exc:
+            QtWidgets.QMessageBox.warning(self, "Объектив", str(exc))
+            return None
+        if launch:
+            QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(path)))
+        return path
+
+    def save_evidence_dialog(self) -> None:
+        ident = self._selected_id(self.editor.evidence)
+        if ident is None:
+            return
+        name = self.editor.evidence.currentItem().text().split(" — ")[0]
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Сохранить документ", str(Path.home() / name))
+        if path:
+            try:
+                execs.save_evidence(self.ctx.db, ident, path)
+                self._status_message(f"Документ сохранён: {path}")
+            except UserError as exc:
+                QtWidgets.QMessageBox.warning(self, "Объектив", str(exc))
+
+    # ------------------------------------------------------------------ documents
+    def _ask_path(self, caption: str, name: str, filters: str) -> str:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, caption, str(Path.home() / name), filters)
+        return path
+
+    def export_pdf(self, path: str | None = None) -> None:
+        from app.core.reports.plan_pdf import write_plan_pdf
+
+        path = path or self._ask_path("План — PDF", "План мероприятий.pdf", "PDF (*.pdf)")
+        if path:
+            pid = self.plan_id
+            self.ctx.run_task(lambda db, progress, cancel: write_plan_pdf(db, path, plan_id=pid, progress=progress,
+                                                                         cancel=cancel),
+                              title="Формирование PDF плана…", on_done=self._saved, parent=self)
+
+    def export_xlsx(self, path: str | None = None) -> None:
+        from app.core.reports.plan_xlsx import write_plan_xlsx
+
+        path = path or self._ask_path("План — XLSX", "План мероприятий.xlsx", "Книга Excel (*.xlsx)")
+        if path:
+            pid = self.plan_id
+            self.ctx.run_task(lambda db, progress, cancel: write_plan_xlsx(db, path, plan_id=pid),
+                              title="Формирование XLSX плана…", on_done=self._saved, parent=self)
+
+    def export_report(self, path: str | None = None, period: str | None = "ask") -> None:
+        from app.core.reports.execution import write_execution_report
+
+        if period == "ask":
+            choices = [("", "Весь план")] + [(self.f_quarter.itemData(i), self.f_quarter.itemText(i))
+                                             for i in range(1, self.f_quarter.count())]
+            label, ok = QtWidgets.QInputDialog.getItem(self, "Отчёт об исполнении", "Период:",
+                                                       [c[1] for c in choices], 0, False)
+            if not ok:
+                return
+            period = dict((b, a) for a, b in choices)[label] or None
+        path = path or self._ask_path("Отчёт об исполнении", "Отчёт об исполнении плана.pdf",
+                                      "PDF (*.pdf);;Книга Excel (*.xlsx)")
+        if path:
+            pid = self.plan_id
+            self.ctx.run_task(lambda db, progress, cancel: write_execution_report(db, path, period=period,
+                                                                                 plan_id=pid),
+                              title="Формирование отчёта…", on_done=self._saved, parent=self)
+
+    def _saved(self, path) -> None:
+        self._status_message(f"Файл сохранён: {path}")
+        self.last_saved = Path(path)
+
+    def _status_message(self, text: str) -> None:
+        window = self.window()
+        if isinstance(window, QtWidgets.QMainWindow):
+            window.statusBar().showMessage(text, 8000)
+
+    # ------------------------------------------------------------------ print
+    def print_document(self) -> None:
+        """Файл → Печать…: a print preview of the signed appendix."""
+        dialog = self.make_print_preview()
+        if dialog is not None:
+            dialog.exec()
+
+    def make_print_preview(self) -> QtPrintSupport.QPrintPreviewDialog | None:
+        if self.ctx.db is None or self.plan_id is None:
+            QtWidgets.QMessageBox.information(self, "Объектив", "Нет плана для печати.")
+            return None
+        from app.core.reports.plan_pdf import write_plan_pdf
+
+        pdf = Path(self._temp_dir.name) / "plan-print.pdf"
+        write_plan_pdf(self.ctx.db, pdf, plan_id=self.plan_id)
+        from app.core.reports.plan_pdf import is_roadmap
+
+        printer = QtPrintSupport.QPrinter(QtPrintSupport.QPrinter.PrinterMode.HighResolution)
+        setup_printer(printer, is_roadmap(core.get_plan(self.ctx.db, self.plan_id), self._tree_data))
+        dialog = QtPrintSupport.QPrintPreviewDialog(printer, self)
+        dialog.setWindowTitle("Печать плана мероприятий")
+        dialog.paintRequested.connect(lambda p: self.render_pages(p, pdf))
+        return dialog
+
+    def render_pages(self, printer, pdf: Path) -> int:
+        """Draw the pages of the plan PDF on a printer (QtPdf), or the table as a text document."""
+        qtpdf = getattr(qt_module, "QtPdf", None)
+        if qtpdf is not None:
+            return render_pdf_pages(qtpdf, printer, pdf)
+        return render_text_document(printer, core.get_plan(self.ctx.db, self.plan_id), self._tree_data)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self._temp_dir.cleanup()
+        super().closeEvent(event)

@@ -1,15 +1,568 @@
-"""Placeholder page; its owner replaces this module."""
-from app.ui.qt import QtWidgets
+"""«Контингент»: academic years, classes, students and staff; every edit can be undone."""
+from __future__ import annotations
+
+from typing import Callable
+
+from app.core import roster as core
+from app.core.errors import UserError
+from app.ui import results_undo as undo
+from app.ui.pages.marks import LazyRefresh, combo_value, fill_combo
+from app.ui.qt import QtCore, QtGui, QtWidgets
 from app.ui.style import page_header
 
+Qt = QtCore.Qt
+REFUSED = object()
+MEDAL_LABELS = {None: "", 1: "I степени", 2: "II степени"}
+SEX_SHORT = {"м": "м", "ж": "ж", None: ""}
 
-class RosterPage(QtWidgets.QWidget):
+
+class FormDialog(QtWidgets.QDialog):
+    """A small form: rows of (label, widget); «Сохранить» runs `on_accept` and stays open on a UserError."""
+
+    def __init__(self, title: str, rows: list[tuple[str, QtWidgets.QWidget]], on_accept: Callable[[], object],
+                 parent=None, note: str = ""):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.on_accept, self.result_value = on_accept, None
+        lay = QtWidgets.QVBoxLayout(self)
+        form = QtWidgets.QFormLayout()
+        form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for label, widget in rows:
+            form.addRow(label, widget)
+        lay.addLayout(form)
+        if note:
+            hint = QtWidgets.QLabel(note)
+            hint.setWordWrap(True)
+            hint.setObjectName("pageSubtitle")
+            lay.addWidget(hint)
+        self.error = QtWidgets.QLabel()
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.setWordWrap(True)
+        lay.addWidget(self.error)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Save
+                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save).setText("Сохранить")
+        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    def accept(self) -> None:
+        try:
+            self.result_value = self.on_accept()
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
+
+
+class StudentsModel(QtCore.QAbstractTableModel):
+    HEADERS = ["Код", "ФИО", "Пол", "Класс", "Кандидат на медаль"]
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[dict] = []
+
+    def load(self, rows: list[dict]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QtCore.QModelIndex()):
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QtCore.QModelIndex()):
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section] if orientation == Qt.Orientation.Horizontal else str(section + 1)
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, col = self.rows[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return [row["code"], row["full_name"] or "— (ФИО не указано)", SEX_SHORT.get(row["sex"], ""),
+                    row["class_label"], MEDAL_LABELS.get(row["medal_degree"], "")][col]
+        if role == Qt.ItemDataRole.UserRole:
+            return row["id"]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 2, 3):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and (col == 0 or not row["full_name"]):
+            return QtGui.QColor("#5a6470")
+        return None
+
+
+class RosterPage(LazyRefresh, QtWidgets.QWidget):
     title = "Контингент"
+    TOPICS = {"roster"}
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        QtWidgets.QVBoxLayout(self).addWidget(page_header(self.title))
+        self._build()
+        self.init_lazy(ctx)
+        if ctx.db is not None:
+            self.refresh()
 
-    def refresh(self):
-        pass
+    # -- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 12)
+        lay.addWidget(page_header(self.title, "Учебные годы, классы, учащиеся и сотрудники школы. "
+                                  "Код учащегося постоянный и повторно не выдаётся."))
+        bar = QtWidgets.QHBoxLayout()
+        bar.addWidget(QtWidgets.QLabel("Учебный год"))
+        self.year_box = QtWidgets.QComboBox()
+        self.year_box.setMinimumWidth(110)
+        bar.addWidget(self.year_box)
+        for text, slot in (("Новый учебный год…", self.new_year), ("Перевести в следующий год…", self.promote)):
+            bar.addWidget(_button(text, slot))
+        bar.addStretch(1)
+        self.summary = QtWidgets.QLabel()
+        self.summary.setObjectName("pageSubtitle")
+        bar.addWidget(self.summary)
+        lay.addLayout(bar)
+        self.tabs = QtWidgets.QTabWidget()
+        self.tabs.addTab(self._students_tab(), "Учащиеся")
+        self.tabs.addTab(self._staff_tab(), "Сотрудники")
+        lay.addWidget(self.tabs, 1)
+        self.year_box.currentIndexChanged.connect(self._load_year)
+
+    def _students_tab(self) -> QtWidgets.QWidget:
+        split = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
+        left = QtWidgets.QWidget()
+        ll = QtWidgets.QVBoxLayout(left)
+        ll.setContentsMargins(0, 6, 6, 0)
+        ll.addWidget(QtWidgets.QLabel("<b>Классы</b>"))
+        self.class_list = QtWidgets.QListWidget()
+        self.class_list.setAlternatingRowColors(True)
+        self.class_list.setStyleSheet("QListWidget::item { padding: 3px 6px; }")
+        ll.addWidget(self.class_list, 1)
+        menu = QtWidgets.QMenu(self)
+        for text, slot in (("Добавить класс…", self.add_class), ("Изменить класс…", self.edit_class),
+                           ("Удалить класс", self.delete_class)):
+            menu.addAction(text, slot)
+        classes_button = QtWidgets.QPushButton("Правка классов")
+        classes_button.setMenu(menu)
+        ll.addWidget(classes_button)
+        self.class_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.class_list.customContextMenuRequested.connect(
+            lambda pos: menu.exec(self.class_list.viewport().mapToGlobal(pos)))
+        right = QtWidgets.QWidget()
+        rl = QtWidgets.QVBoxLayout(right)
+        rl.setContentsMargins(6, 6, 0, 0)
+        tools = QtWidgets.QHBoxLayout()
+        self.search = QtWidgets.QLineEdit(placeholderText="Поиск по ФИО или коду")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(240)
+        tools.addWidget(self.search)
+        tools.addStretch(1)
+        add = _button("Добавить учащегося…", self.add_student)
+        add.setProperty("primary", True)
+        tools.addWidget(add)
+        for text, slot in (("Изменить…", self.edit_student), ("Перевести в класс…", self.move_students),
+                           ("Удалить", self.delete_students)):
+            tools.addWidget(_button(text, slot))
+        rl.addLayout(tools)
+        self.students = StudentsModel(self)
+        self.proxy = QtCore.QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.students)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = _table(self.proxy)
+        self.table.doubleClicked.connect(lambda _: self.edit_student())
+        rl.addWidget(self.table, 1)
+        split.addWidget(left)
+        split.addWidget(right)
+        left.setMinimumWidth(190)
+        left.setMaximumWidth(300)
+        split.setSizes([210, 870])
+        split.setStretchFactor(1, 1)
+        self.class_list.currentRowChanged.connect(lambda _: self._load_students())
+        return split
+
+    def _staff_tab(self) -> QtWidgets.QWidget:
+        box = QtWidgets.QWidget()
+        lay = QtWidgets.QVBoxLayout(box)
+        lay.setContentsMargins(0, 6, 0, 0)
+        tools = QtWidgets.QHBoxLayout()
+        note = QtWidgets.QLabel("Сотрудники указываются ответственными за мероприятия плана.")
+        note.setObjectName("pageSubtitle")
+        tools.addWidget(note)
+        tools.addStretch(1)
+        add = _button("Добавить сотрудника…", self.add_staff)
+        add.setProperty("primary", True)
+        tools.addWidget(add)
+        tools.addWidget(_button("Изменить…", self.edit_staff))
+        tools.addWidget(_button("Удалить", self.delete_staff))
+        lay.addLayout(tools)
+        self.staff_table = QtWidgets.QTableWidget(0, 2)
+        self.staff_table.setHorizontalHeaderLabels(["ФИО", "Должность"])
+        _style_table(self.staff_table)
+        self.staff_table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.staff_table.doubleClicked.connect(lambda _: self.edit_staff())
+        lay.addWidget(self.staff_table, 1)
+        return box
+
+    # -- loading ------------------------------------------------------------------------------
+    def _reset_for_new_db(self) -> None:
+        fill_combo(self.year_box, [])
+
+    def refresh(self) -> None:
+        self._dirty = False
+        db = self.ctx.db
+        if db is None:
+            self.students.load([])
+            return
+        keep = combo_value(self.year_box) or core.current_year_id(db)
+        fill_combo(self.year_box, [(y["label"], y["id"]) for y in reversed(core.list_years(db))], keep)
+        self._load_year()
+        self._load_staff()
+
+    def year_id(self) -> int | None:
+        return combo_value(self.year_box)
+
+    def _load_year(self) -> None:
+        db, year_id = self.ctx.db, self.year_id()
+        keep = self.current_class_id()
+        self.class_list.blockSignals(True)
+        self.class_list.clear()
+        classes = core.list_classes(db, year_id) if (db is not None and year_id) else []
+        total = sum(c["students"] for c in classes)
+        all_item = QtWidgets.QListWidgetItem(f"Все классы — {total}")
+        all_item.setData(Qt.ItemDataRole.UserRole, None)
+        self.class_list.addItem(all_item)
+        chosen = 0
+        for i, c in enumerate(classes, 1):
+            item = QtWidgets.QListWidgetItem(f"{c['label']} — {c['students']}")
+            item.setData(Qt.ItemDataRole.UserRole, c["id"])
+            self.class_list.addItem(item)
+            chosen = i if c["id"] == keep else chosen
+        self.class_list.setCurrentRow(chosen)
+        self.class_list.blockSignals(False)
+        self.summary.setText(f"Классов: {len(classes)} · учащихся: {total}" if year_id else "Нет учебных годов")
+        self._load_students()
+
+    def current_class_id(self) -> int | None:
+        item = self.class_list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _load_students(self) -> None:
+        db, year_id, class_id = self.ctx.db, self.year_id(), self.current_class_id()
+        if db is None or year_id is None:
+            self.students.load([])
+            return
+        scroll = self.table.verticalScrollBar().value()
+        self.students.load(core.list_students(db, class_id=class_id) if class_id
+                           else core.list_students(db, year_id=year_id))
+        self.table.verticalScrollBar().setValue(scroll)
+
+    def _load_staff(self) -> None:
+        staff = core.list_staff(self.ctx.db)
+        self.staff_table.setRowCount(len(staff))
+        for r, person in enumerate(staff):
+            for c, key in enumerate(("full_name", "position")):
+                item = QtWidgets.QTableWidgetItem(person[key])
+                item.setData(Qt.ItemDataRole.UserRole, person["id"])
+                self.staff_table.setItem(r, c, item)
+
+    # -- years and classes --------------------------------------------------------------------
+    def new_year(self) -> None:
+        if self.ctx.db is None:
+            return
+        years = core.list_years(self.ctx.db)
+        start = int(years[-1]["label"][:4]) + 1 if years else QtCore.QDate.currentDate().year()
+        label = QtWidgets.QLineEdit(f"{start}/{start + 1}")
+        kind = QtWidgets.QComboBox()
+        for text, value in (("четверти", "quarter"), ("триместры", "trimester"), ("полугодия", "half")):
+            kind.addItem(text, value)
+        dlg = FormDialog("Новый учебный год", [("Учебный год", label), ("Деление года", kind)],
+                         lambda: undo.create_year(self.ctx, label.text(), kind.currentData()), self,
+                         note="Классы нового года можно создать вручную или переводом всех классов "
+                              "прошлого года кнопкой «Перевести в следующий год».")
+        if dlg.exec():
+            self._select_year(dlg.result_value)
+
+    def _select_year(self, year_id: int) -> None:
+        self.refresh()
+        index = self.year_box.findData(year_id)
+        if index >= 0:
+            self.year_box.setCurrentIndex(index)
+
+    def promote(self) -> None:
+        db, year_id = self.ctx.db, self.year_id()
+        if db is None or year_id is None:
+            return
+        label = self.year_box.currentText()
+        classes = core.list_classes(db, year_id)
+        leaving = sum(c["students"] for c in classes if c["grade"] >= 11)
+        start = int(label[:4])
+        text = (f"Будет создан учебный год {start + 1}/{start + 2}. Все классы {label} перейдут в следующую "
+                f"параллель вместе с учащимися (5А → 6А и т. д.); выпускники 11 классов ({leaving} чел.) "
+                "не переводятся. Первые классы нового года добавьте вручную.\n\nПеревести?")
+        if not _ask(self, text):
+            return
+        summary = self._try(lambda: undo.promote_year(self.ctx, year_id))
+        if summary is not REFUSED:
+            self._select_year(summary["year_id"])
+            _status(self, f"Создан учебный год {summary['label']}: классов {summary['classes']}, "
+                          f"переведено учащихся {summary['students']}, выпускников {summary['left']}.")
+
+    def _try(self, fn: Callable[[], object]):
+        """Run an edit; show a UserError in a message box and return REFUSED."""
+        try:
+            return fn()
+        except UserError as exc:
+            QtWidgets.QMessageBox.warning(self, "Объектив", str(exc))
+            return REFUSED
+
+    def _class_form(self, title: str, grade: int, letter: str, action: Callable[[int, str], object]):
+        spin = QtWidgets.QSpinBox(minimum=1, maximum=11, value=grade)
+        edit = QtWidgets.QLineEdit(letter)
+        edit.setMaxLength(2)
+        dlg = FormDialog(title, [("Параллель", spin), ("Литера", edit)],
+                         lambda: action(spin.value(), edit.text()), self)
+        return dlg.exec()
+
+    def add_class(self) -> None:
+        year_id = self.year_id()
+        if year_id is None:
+            QtWidgets.QMessageBox.information(self, "Объектив", "Сначала создайте учебный год.")
+            return
+        self._class_form("Новый класс", 5, "А", lambda g, letter: undo.class_change(
+            self.ctx, "новый класс", None, lambda db: core.create_class(db, year_id, g, letter)))
+
+    def edit_class(self) -> None:
+        class_id = self.current_class_id()
+        if class_id is None:
+            return
+        row = next(c for c in core.list_classes(self.ctx.db, self.year_id()) if c["id"] == class_id)
+        self._class_form(f"Класс {row['label']}", row["grade"], row["letter"], lambda g, letter: undo.class_change(
+            self.ctx, "изменение класса", class_id, lambda db: core.rename_class(db, class_id, g, letter)))
+
+    def delete_class(self) -> None:
+        class_id = self.current_class_id()
+        if class_id is not None and _ask(self, f"Удалить класс {self.class_list.currentItem().text()}?"):
+            self._try(lambda: undo.class_change(self.ctx, "удаление класса", class_id,
+                                                lambda db: core.delete_class(db, class_id)))
+
+    # -- students -----------------------------------------------------------------------------
+    def selected_student_ids(self) -> list[int]:
+        rows = sorted({self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()})
+        return [self.students.rows[r]["id"] for r in rows]
+
+    def _student_form(self, title: str, student: dict | None) -> None:
+        db, year_id = self.ctx.db, self.year_id()
+        classes = core.list_classes(db, year_id)
+        if not classes:
+            QtWidgets.QMessageBox.information(self, "Объектив", "В этом учебном году ещё нет классов.")
+            return
+        name = QtWidgets.QLineEdit(student["full_name"] or "" if student else "")
+        name.setPlaceholderText("Фамилия Имя Отчество (необязательно)")
+        sex = QtWidgets.QComboBox()
+        for text, value in (("не указан", None), ("мужской", "м"), ("женский", "ж")):
+            sex.addItem(text, value)
+        cls = QtWidgets.QComboBox()
+        for c in classes:
+            cls.addItem(c["label"], c["id"])
+        medal = QtWidgets.QComboBox()
+        for value, text in ((None, "нет"), (1, "I степени"), (2, "II степени")):
+            medal.addItem(text, value)
+        code = QtWidgets.QLabel(student["code"] if student else f"{core.next_student_code(db)} (будет присвоен)")
+        current = student["class_id"] if student else (self.current_class_id() or classes[0]["id"])
+        cls.setCurrentIndex(max(cls.findData(current), 0))
+        if student:
+            sex.setCurrentIndex(max(sex.findData(student["sex"]), 0))
+            medal.setCurrentIndex(max(medal.findData(student["medal_degree"]), 0))
+        rows = [("Код", code), ("ФИО", name), ("Пол", sex), ("Класс", cls), ("Кандидат на медаль", medal)]
+        if student is None:
+            def save():
+                return undo.student_change(self.ctx, "новый учащийся", None, lambda db: core.create_student(
+                    db, class_id=cls.currentData(), full_name=name.text(), sex=sex.currentData(),
+                    medal_degree=medal.currentData()))
+        else:
+            def save():
+                def do(db):
+                    with db.atomic():
+                        core.update_student(db, student["id"], full_name=name.text(), sex=sex.currentData())
+                        if cls.currentData() != student["class_id"]:
+                            core.move_student(db, student["id"], cls.currentData())
+                        core.set_medal(db, student["id"], year_id, medal.currentData())
+                return undo.student_change(self.ctx, "изменение учащегося", student["id"], do)
+        FormDialog(title, rows, save, self, note="ФИО хранится только в базе школы и никогда не попадает "
+                   "в пакет для муниципалитета.").exec()
+
+    def add_student(self) -> None:
+        if self.year_id() is not None:
+            self._student_form("Новый учащийся", None)
+
+    def edit_student(self) -> None:
+        ids = self.selected_student_ids()
+        if ids:
+            student = next(r for r in self.students.rows if r["id"] == ids[0])
+            self._student_form(f"Учащийся {student['code']}", student)
+
+    def move_students(self) -> None:
+        ids = self.selected_student_ids()
+        classes = core.list_classes(self.ctx.db, self.year_id()) if self.year_id() else []
+        if not ids or not classes:
+            return
+        labels = [c["label"] for c in classes]
+        label, ok = QtWidgets.QInputDialog.getItem(self, "Перевод в другой класс",
+                                                   f"Выбрано учащихся: {len(ids)}. Перевести в класс:",
+                                                   labels, 0, False)
+        if ok:
+            target = classes[labels.index(label)]["id"]
+            self._macro(f"перевод в {label}", ids, lambda sid: undo.student_change(
+                self.ctx, "перевод", sid, lambda db: core.move_student(db, sid, target)))
+
+    def delete_students(self) -> None:
+        ids = self.selected_student_ids()
+        if ids and _ask(self, f"Удалить учащихся: {len(ids)}? Вместе с ними будут удалены их отметки и "
+                        "результаты процедур. Их коды больше не будут выдаваться (удаление можно отменить: "
+                        "Правка → Отменить)."):
+            self._macro("удаление учащихся", ids, lambda sid: undo.student_change(
+                self.ctx, "удаление", sid, lambda db: core.delete_student(db, sid)))
+
+    def _macro(self, text: str, ids: list[int], fn: Callable[[int], object]) -> None:
+        self.ctx.undo_stack.beginMacro(text)
+        try:
+            for sid in ids:
+                if self._try(lambda: fn(sid)) is REFUSED:
+                    break
+        finally:
+            self.ctx.undo_stack.endMacro()
+
+    # -- staff --------------------------------------------------------------------------------
+    def _staff_id(self) -> int | None:
+        item = self.staff_table.item(self.staff_table.currentRow(), 0) if self.staff_table.currentRow() >= 0 else None
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _staff_form(self, title: str, staff_id: int | None, name: str = "", position: str = "") -> None:
+        name_edit, pos_edit = QtWidgets.QLineEdit(name), QtWidgets.QLineEdit(position)
+        pos_edit.setPlaceholderText("например, учитель математики")
+        if staff_id is None:
+            def save():
+                return undo.staff_change(self.ctx, "новый сотрудник", None,
+                                         lambda db: core.create_staff(db, name_edit.text(), pos_edit.text()))
+        else:
+            def save():
+                return undo.staff_change(self.ctx, "изменение сотрудника", staff_id,
+                                         lambda db: core.update_staff(db, staff_id, name_edit.text(), pos_edit.text()))
+        FormDialog(title, [("ФИО", name_edit), ("Должность", pos_edit)], save, self).exec()
+
+    def add_staff(self) -> None:
+        if self.ctx.db is not None:
+            self._staff_form("Новый сотрудник", None)
+
+    def edit_staff(self) -> None:
+        staff_id = self._staff_id()
+        if staff_id is not None:
+            row = self.staff_table.currentRow()
+            self._staff_form("Сотрудник", staff_id, self.staff_table.item(row, 0).text(),
+                             self.staff_table.item(row, 1).text())
+
+    def delete_staff(self) -> None:
+        staff_id = self._staff_id()
+        if staff_id is not None and _ask(self, "Удалить сотрудника из списка?"):
+            undo.staff_change(self.ctx, "удаление сотрудника", staff_id, lambda db: core.delete_staff(db, staff_id))
+
+
+def _button(text: str, slot) -> QtWidgets.QPushButton:
+    button = QtWidgets.QPushButton(text)
+    button.clicked.connect(slot)
+    return button
+
+
+def _status(widget: QtWidgets.QWidget, text: str) -> None:
+    """A message in the main window's status bar (if the page sits in one)."""
+    window = widget.window()
+    if isinstance(window, QtWidgets.QMainWindow):
+        window.statusBar().showMessage(text, 10000)
+
+
+def _ask(parent, text: str) -> bool:
+    answer = QtWidgets.QMessageBox.question(parent, "Объектив", text)
+    return answer == QtWidgets.QMessageBox.StandardButton.Yes
+
+
+def _style_table(view: QtWidgets.QTableView) -> None:
+    view.setAlternatingRowColors(True)
+    view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+    view.verticalHeader().setDefaultSectionSize(26)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+def _table(model) -> QtWidgets.QTableView:
+    view = QtWidgets.QTableView()
+    view.setModel(model)
+    _style_table(view)
+    view.setSortingEnabled(True)
+    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    view.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+    for col, width in enumerate((80, 330, 60, 80)):
+        view.setColumnWidth(col, width)
+    return view
+
+
+def _simple_table(headers: list[str]) -> QtWidgets.QTableWidget:
+    table = QtWidgets.QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    _style_table(table)
+    table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _fill_table(table: QtWidgets.QTableWidget, rows: list[tuple[int, list[str]]]) -> None:
+    table.setRowCount(len(rows))
+    for r, (row_id, cells) in enumerate(rows):
+        for c, text in enumerate(cells):
+            item = QtWidgets.QTableWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, row_id)
+            table.setItem(r, c, item)
+
+
+def _current_id(table: QtWidgets.QTableWidget):
+    item = table.item(table.currentRow(), 0) if table.currentRow() >= 0 else None
+    return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+
+def _toolbar(buttons, trailing: QtWidgets.QWidget | None = None) -> QtWidgets.QWidget:
+    bar = QtWidgets.QWidget()
+    lay = QtWidgets.QHBoxLayout(bar)
+    lay.setContentsMargins(0, 0, 0, 0)
+    if trailing is not None:
+        lay.addWidget(trailing)
+    lay.addStretch(1)
+    for text, slot in buttons:
+        lay.addWidget(_button(text, slot))
+    return bar
+
+
+def _stack(*widgets) -> QtWidgets.QWidget:
+    box = QtWidgets.QWidget()
+    lay = QtWidgets.QVBoxLayout(box)
+    lay.setContentsMargins(6, 6, 6, 6)
+    for w in widgets:
+        lay.addWidget(w, 1 if isinstance(w, QtWidgets.QAbstractItemView) else 0)
+    return box
+
+
+def fit_header(view: QtWidgets.QTableView, minimums: dict[int, int] | None = None) -> None:
+    """Each column at least as wide as its (bold, possibly two-line) header text, or its minimum."""
+    model, header = view.model(), view.horizontalHeader()
+    font = QtGui.QFont(header.font())
+    font.setBold(True)
+    metrics = QtGui.QFontMetrics(font)
+    for col in range(model.columnCount()):
+        text = str(model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
+        need = max((metrics.horizontalAdvance(line) for line in text.split("\n")), default=0) + 18
+        view.setColumnWidth(col, max(need, (minimums or {}).get(col, 0)))

@@ -1,0 +1,395 @@
+"""District mode: read many schools' packets into one summary (DESIGN §7, J6).
+
+``collect(paths)`` verifies every packet (files or folders of ``*.zip``), keeps the good ones, says in
+Russian why each bad one was refused, and keeps only the newest packet of a school. ``write_summary``
+then writes one XLSX: «Сводка» (a row per school, ordered by risk, with charts), «Признаки» (every
+flag with its reason) and «Пакеты» (what was read and what became of it).
+
+Ordering by risk: number of «риск» flags, then «внимание» flags, then the larger of the two indices
+of non-objectivity (ВПР, ОГЭ) — all descending; then the school name.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .analysis.flags import FLAG_TITLES
+from .errors import UserError, check_cancel
+from .fsutil import atomic_path
+from .packet import verify_packet
+
+LEVEL_LABELS = {"risk": "риск", "attention": "внимание"}
+
+
+@dataclass
+class SchoolSummary:
+    """One school's row of the summary, taken from its packet."""
+
+    name: str
+    short_name: str
+    code: str
+    municipality: str
+    period: str
+    academic_year: str
+    created_at: str
+    source: Path
+    indicators: dict
+    flags: list[dict] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.short_name or self.name or self.code or self.source.stem
+
+    def value(self, key: str):
+        return self.indicators.get(key)
+
+    def worst_index(self) -> float:
+        vals = [v for v in (self.value("vpr_index"), self.value("oge_index")) if v is not None]
+        return max(vals) if vals else -1.0
+
+    def risk_key(self) -> tuple:
+        return (-(self.value("flags_risk") or 0), -(self.value("flags_attention") or 0),
+                -self.worst_index(), self.title, self.code)
+
+    def as_json(self) -> dict:
+        return {"name": self.name, "short_name": self.short_name, "code": self.code,
+                "municipality": self.municipality, "period": self.period,
+                "academic_year": self.academic_year, "created_at": self.created_at,
+                "file": self.source.name, "indicators": dict(self.indicators),
+                "flags": list(self.flags)}
+
+
+@dataclass
+class PacketStatus:
+    path: Path
+    status: str            # 'accepted' | 'rejected' | 'replaced'
+    reason: str = ""
+    school: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.status == "accepted":
+            return "принят"
+        if self.status == "replaced":
+            return f"заменён: {self.reason}"
+        return f"отклонён: {self.reason}"
+
+
+@dataclass
+class SummaryResult:
+    schools: list[SchoolSummary] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    packets: list[PacketStatus] = field(default_factory=list)
+    out: Path | None = None
+
+    def as_json(self) -> dict:
+        return {"out": str(self.out) if self.out else None,
+                "schools": [s.as_json() for s in self.schools], "notes": list(self.notes),
+                "packets": [{"file": p.path.name, "status": p.status, "reason": p.reason,
+                             "school": p.school} for p in self.packets]}
+
+
+def expand_paths(paths) -> list[Path]:
+    """Files as given; folders → every *.zip inside (subfolders too), sorted; repeats dropped."""
+    out, seen = [], set()
+    for raw in paths:
+        p = Path(raw)
+        found = sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() == ".zip") \
+            if p.is_dir() else [p]
+        for q in found:
+            key = os.path.normcase(str(q.resolve()))
+            if key not in seen:
+                seen.add(key)
+                out.append(q)
+    return out
+
+
+def _summary_from(path: Path, manifest: dict, data: dict) -> SchoolSummary:
+    school = data.get("school") or {}
+    period = data.get("period") or {}
+    return SchoolSummary(
+        name=school.get("name", ""), short_name=school.get("short_name", ""),
+        code=school.get("code", ""), municipality=school.get("municipality", ""),
+        period=period.get("label", ""), academic_year=period.get("academic_year", ""),
+        created_at=manifest.get("created_at", ""), source=path,
+        indicators=dict(data.get("indicators") or {}),
+        flags=list((data.get("analysis") or {}).get("flags") or []))
+
+
+def _created(s: SchoolSummary) -> _dt.datetime:
+    try:
+        when = _dt.datetime.fromisoformat(s.created_at.replace("Z", "+00:00"))
+    except ValueError:
+        return _dt.datetime.min.replace(tzinfo=_dt.timezone.utc)
+    return when if when.tzinfo else when.astimezone()
+
+
+def collect(paths, *, progress: Callable[[int, int], None] | None = None,
+            cancel: Callable[[], bool] | None = None) -> SummaryResult:
+    """Verify and read every packet; bad ones are listed with reasons, the rest are kept."""
+    files = expand_paths(paths)
+    result = SummaryResult()
+    by_school: dict[str, SchoolSummary] = {}
+    status_of: dict[Path, PacketStatus] = {}
+    for k, path in enumerate(files):
+        check_cancel(cancel)
+        if progress:
+            progress(k, len(files))
+        res = verify_packet(path)
+        if not res.ok or res.data is None:
+            reason = "; ".join(res.problems) or "нет данных data.json"
+            st = PacketStatus(path, "rejected", reason)
+            result.notes.append(f"Пакет «{path.name}» отклонён: {reason}.")
+        else:
+            summary = _summary_from(path, res.manifest, res.data)
+            st = PacketStatus(path, "accepted", school=summary.title)
+            _keep_newest(by_school, summary, status_of, st, result.notes)
+        status_of[path] = st
+        result.packets.append(st)
+    if progress:
+        progress(len(files), len(files))
+    result.schools = sorted(by_school.values(), key=SchoolSummary.risk_key)
+    periods = sorted({s.period for s in result.schools})
+    if len(periods) > 1:
+        result.notes.append("Пакеты относятся к разным периодам (" + ", ".join(periods)
+                            + "): сравнивайте школы с осторожностью.")
+    if not files:
+        result.notes.append("Не найдено ни одного файла пакета (*.zip).")
+    return result
+
+
+def _keep_newest(by_school: dict, new: SchoolSummary, status_of: dict, st: PacketStatus,
+                 notes: list[str]) -> None:
+    key = new.code or new.name or new.source.name
+    old = by_school.get(key)
+    if old is None:
+        by_school[key] = new
+        return
+    newer, older = (new, old) if _created(new) >= _created(old) else (old, new)
+    by_school[key] = newer
+    gone = status_of[old.source] if older is old else st
+    gone.status, gone.reason = "replaced", f"есть более новый пакет «{newer.source.name}»"
+    notes.append(f"Школа «{new.title}» (код {new.code or 'не указан'}) представлена дважды: учтён "
+                 f"более новый пакет «{newer.source.name}» (создан {_when(newer)}), пакет "
+                 f"«{older.source.name}» (создан {_when(older)}) не учтён.")
+
+
+def _when(s: SchoolSummary) -> str:
+    when = _created(s)
+    return f"{when:%d.%m.%Y %H:%M}" if when.year > 1 else "дата не указана"
+
+
+def write_summary(paths, out: str | os.PathLike, *, progress: Callable[[int, int], None] | None = None,
+                  cancel: Callable[[], bool] | None = None) -> SummaryResult:
+    """Read the packets and write the district summary XLSX; return what was read and written.
+
+    Raises UserError (with every reason) when not one packet could be accepted."""
+    result = collect(paths, progress=progress, cancel=cancel)
+    if not result.schools:
+        raise UserError("Сводка не составлена: ни один пакет не принят. " + " ".join(result.notes))
+    write_summary_xlsx(result, out)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX
+# ---------------------------------------------------------------------------------------------
+# (header, indicator key or special, number format, width)
+COLUMNS = [
+    ("№", "#", "0", 5),
+    ("Школа", "title", None, 34),
+    ("Код", "code", "@", 12),
+    ("Период", "period", None, 22),
+    ("Выполнение плана, %", "plan_completion", "0.0", 12),
+    ("Индекс необъективности ВПР, %", "vpr_index", "0.0", 15),
+    ("Индекс необъективности ОГЭ, %", "oge_index", "0.0", 15),
+    ("Индекс неподтверждения медалистов, %", "medal_unconfirmed_index", "0.0", 16),
+    ("Доля перепроверок без изменений, %", "recheck_unchanged", "0.0", 16),
+    ("График оценочных процедур", "schedule", None, 12),
+    ("Наблюдатели: доля процедур ВПР и ОГЭ, %", "observers_share", "0.0", 16),
+    ("Признаков «риск»", "flags_risk", "0", 10),
+    ("Признаков «внимание»", "flags_attention", "0", 11),
+]
+HEADER_ROW = 4
+
+
+def _cell_value(s: SchoolSummary, key: str, n: int):
+    if key == "#":
+        return n
+    if key in ("title", "code", "period"):
+        return getattr(s, key)
+    v = s.value(key)
+    if key == "schedule":
+        return "есть" if v else "нет"
+    return round(v, 1) if isinstance(v, float) else v
+
+
+def write_summary_xlsx(result: SummaryResult, out: str | os.PathLike) -> Path:
+    """Write the summary workbook for already collected packets (temp name, then rename)."""
+    from openpyxl import Workbook
+
+    out = Path(out)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Сводка"
+    _summary_sheet(ws, result)
+    _charts(wb, ws, len(result.schools))
+    _flags_sheet(wb.create_sheet("Признаки"), result)
+    _packets_sheet(wb.create_sheet("Пакеты"), result)
+    try:
+        with atomic_path(out) as tmp:
+            wb.save(tmp)
+    except OSError as exc:
+        raise UserError(f"Не удалось записать сводку «{out}»: {exc.strerror or exc}.") from exc
+    result.out = out
+    return out
+
+
+def _styles():
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="B8C2CC")
+    return {"head_font": Font(bold=True), "head_fill": PatternFill("solid", fgColor="DCE8F4"),
+            "wrap": Alignment(wrap_text=True, vertical="center", horizontal="center"),
+            "left": Alignment(wrap_text=True, vertical="top"),
+            "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+            "title": Font(bold=True, size=13)}
+
+
+def _header(ws, row: int, headers: list[str], widths: list[int], st: dict) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for c, (text, width) in enumerate(zip(headers, widths), 1):
+        cell = ws.cell(row=row, column=c, value=text)
+        cell.font, cell.fill, cell.alignment, cell.border = (st["head_font"], st["head_fill"],
+                                                            st["wrap"], st["border"])
+        ws.column_dimensions[get_column_letter(c)].width = width
+
+
+def _summary_sheet(ws, result: SummaryResult) -> None:
+    st = _styles()
+    accepted = sum(1 for p in result.packets if p.status == "accepted")
+    ws["A1"] = "Сводка по пакетам школ: показатели объективности оценочных процедур"
+    ws["A1"].font = st["title"]
+    ws["A2"] = (f"Составлена {_dt.date.today():%d.%m.%Y}. Пакетов прочитано: {len(result.packets)}, "
+                f"принято: {accepted}. Школы упорядочены по признакам риска. Пустая клетка — нет данных.")
+    _header(ws, HEADER_ROW, [c[0] for c in COLUMNS], [c[3] for c in COLUMNS], st)
+    ws.row_dimensions[HEADER_ROW].height = 62
+    for n, school in enumerate(result.schools, 1):
+        r = HEADER_ROW + n
+        for c, (_, key, fmt, _) in enumerate(COLUMNS, 1):
+            cell = ws.cell(row=r, column=c, value=_cell_value(school, key, n))
+            cell.border = st["border"]
+            if fmt:
+                cell.number_format = fmt
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
+    last = HEADER_ROW + max(1, len(result.schools))
+    ws.auto_filter.ref = f"A{HEADER_ROW}:M{last}"
+    _highlight(ws, HEADER_ROW + 1, last)
+    if result.notes:
+        r = last + 2
+        ws.cell(row=r, column=1, value="Примечания").font = st["head_font"]
+        for k, note in enumerate(result.notes, 1):
+            ws.cell(row=r + k, column=2, value=note).alignment = st["left"]
+
+
+def _highlight(ws, first: int, last: int) -> None:
+    from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, DataBarRule
+    from openpyxl.styles import Font, PatternFill
+
+    red = PatternFill("solid", fgColor="F4C7C3")
+    amber = PatternFill("solid", fgColor="FCE8B2")
+    rng = lambda col: f"{col}{first}:{col}{last}"  # noqa: E731
+    ws.conditional_formatting.add(rng("E"), DataBarRule(start_type="num", start_value=0,
+                                                        end_type="num", end_value=100, color="5B9BD5"))
+    for col in ("F", "G", "H"):
+        ws.conditional_formatting.add(rng(col), ColorScaleRule(
+            start_type="num", start_value=0, start_color="FFFFFF",
+            mid_type="num", mid_value=25, mid_color="FCE8B2",
+            end_type="num", end_value=50, end_color="E06666"))
+    ws.conditional_formatting.add(rng("I"), CellIsRule(operator="lessThan", formula=["80"], fill=amber))
+    ws.conditional_formatting.add(rng("J"), CellIsRule(operator="equal", formula=['"нет"'], fill=amber,
+                                                       font=Font(color="9C5700")))
+    ws.conditional_formatting.add(rng("K"), CellIsRule(operator="lessThan", formula=["50"], fill=amber))
+    ws.conditional_formatting.add(rng("L"), CellIsRule(operator="greaterThan", formula=["0"], fill=red,
+                                                       font=Font(bold=True, color="9C0006")))
+    ws.conditional_formatting.add(rng("M"), CellIsRule(operator="greaterThan", formula=["0"], fill=amber))
+
+
+def _bar_chart(title: str, ws, cols: list[int], n: int, *, stacked: bool = False, y_title: str = ""):
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = title
+    chart.style = 10
+    chart.y_axis.title = y_title
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.scaling.orientation = "maxMin"     # the riskiest school on top
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    if stacked:
+        chart.grouping, chart.overlap = "stacked", 100
+    for col in cols:
+        data = Reference(ws, min_col=col, min_row=HEADER_ROW, max_row=HEADER_ROW + n)
+        chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=HEADER_ROW + 1, max_row=HEADER_ROW + n))
+    chart.width = 24
+    chart.height = max(7.5, 0.55 * n + 3)
+    return chart
+
+
+def _charts(wb, ws, n: int) -> None:
+    if n == 0:
+        return
+    sheet = wb.create_sheet("Диаграммы")
+    sheet["A1"] = "Сравнение школ (данные — лист «Сводка»)"
+    charts = [
+        _bar_chart("Индекс необъективности ВПР и ОГЭ, %", ws, [6, 7], n, y_title="%"),
+        _bar_chart("Выполнение плана мероприятий, %", ws, [5], n, y_title="%"),
+        _bar_chart("Признаки необъективности", ws, [12, 13], n, stacked=True, y_title="число признаков"),
+    ]
+    row = 3
+    for chart in charts:
+        sheet.add_chart(chart, f"A{row}")
+        row += int(chart.height * 2) + 2
+
+
+def _flags_sheet(ws, result: SummaryResult) -> None:
+    st = _styles()
+    headers = ["Школа", "Код", "Уровень", "Признак", "Процедура", "Предмет", "Класс", "Основание"]
+    _header(ws, 1, headers, [30, 12, 11, 34, 11, 20, 8, 90], st)
+    r = 2
+    for school in result.schools:
+        flags = sorted(school.flags, key=lambda f: (f.get("level") != "risk", f.get("procedure") or "",
+                                                    f.get("subject") or "", f.get("class") or ""))
+        for f in flags:
+            values = [school.title, school.code, LEVEL_LABELS.get(f.get("level"), f.get("level")),
+                      f.get("title") or FLAG_TITLES.get(f.get("code"), f.get("code")),
+                      f.get("procedure") or "",
+                      f.get("subject") or "", f.get("class") or "", f.get("reason") or ""]
+            for c, v in enumerate(values, 1):
+                cell = ws.cell(row=r, column=c, value=v)
+                cell.alignment, cell.border = st["left"], st["border"]
+            r += 1
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:H{max(r - 1, 1)}"
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import PatternFill
+
+    ws.conditional_formatting.add(f"C2:C{max(r, 2)}", CellIsRule(
+        operator="equal", formula=['"риск"'], fill=PatternFill("solid", fgColor="F4C7C3")))
+
+
+def _packets_sheet(ws, result: SummaryResult) -> None:
+    st = _styles()
+    _header(ws, 1, ["Файл", "Школа", "Состояние", "Причина"], [42, 30, 14, 100], st)
+    labels = {"accepted": "принят", "rejected": "отклонён", "replaced": "заменён"}
+    for r, p in enumerate(result.packets, 2):
+        for c, v in enumerate([p.path.name, p.school, labels[p.status], p.reason], 1):
+            cell = ws.cell(row=r, column=c, value=v)
+            cell.alignment, cell.border = st["left"], st["border"]
+    ws.freeze_panes = "A2"

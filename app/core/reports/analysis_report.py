@@ -1,0 +1,350 @@
+"""The analysis report: XLSX (a sheet per indicator group) or PDF (charts, tables, flags with reasons).
+
+``write_analysis_report(db, out, year=None)`` picks the format by the suffix of ``out``. Both print the
+comparison rule and every threshold. The tables come from ``analysis.tables`` (the same as on screen),
+the PDF charts from ``charts_pdf`` (the same data as the screen charts, ``analysis.views``).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table as RLTable, TableStyle
+
+from app.core.analysis import run, tables, views
+from app.core.errors import UserError, check_cancel
+
+from . import charts_pdf
+from .common import (LANDSCAPE, build_pdf, esc, frame_width, para, pdf_styles, save_workbook, set_widths,
+                     setup_print, write_cell, xlsx_styles)
+
+FLAG_FILL_HEX = "FDE3E1"
+FLAG_FILL = colors.HexColor("#fde3e1")
+SHEET_NAMES = {
+    "index": "Индексы", "flags": "Признаки", "comparison": "По классам", "rollup_procedure": "По параллелям",
+    "rollup_subject": "По предметам", "rollup_grade": "Параллели (все предметы)", "rollup_year": "По годам",
+    "rollup_school": "Школа за все годы", "bunching": "Границы отметок", "high": "Эталон",
+    "cohorts": "Когорты", "oge": "ОГЭ и годовые", "medals": "Медалисты", "rechecks": "Перепроверки",
+    "observers_summary": "Охват наблюдением", "observers": "Наблюдатели", "tasks": "Профиль заданий",
+    "thresholds": "Пороги",
+}
+_NUMBER_FORMATS = {"int": "0", "pct": "0.0", "num": "0.00", "p": "0.0000"}
+
+
+def write_analysis_report(db, out, *, year=None, progress=None, cancel=None) -> Path:
+    """Build the report for one academic year (or all years) into ``out`` (.pdf or .xlsx)."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        raise UserError(f"Аналитический отчёт сохраняется в PDF или XLSX; «{out.name}» — ни то, ни другое.")
+    check_cancel(cancel)
+    analysis = run(db, year=year)
+    result = analysis.as_json()
+    if suffix == ".xlsx":
+        return _write_xlsx(result, out, progress=progress, cancel=cancel)
+    return _write_pdf(analysis, result, out, progress=progress, cancel=cancel)
+
+
+def _scope_text(result: dict) -> str:
+    ix = result["indicators"]
+    return ix["year"] or (", ".join(ix["years"]) if ix["years"] else "все годы")
+
+
+def _school_name(result: dict) -> str:
+    s = result["indicators"]["school"]
+    return s.get("full_name") or s.get("short_name") or "Образовательная организация"
+
+
+# ============================================================================ XLSX
+
+def _write_xlsx(result: dict, out: Path, *, progress=None, cancel=None) -> Path:
+    from openpyxl import Workbook
+
+    st = xlsx_styles()
+    wb = Workbook()
+    _summary_sheet(wb.active, result, st)
+    items = tables.all_tables(result)
+    for i, t in enumerate(items, 1):
+        check_cancel(cancel)
+        _table_sheet(wb.create_sheet(SHEET_NAMES.get(t.key, t.title)[:31]), t, st)
+        if progress:
+            progress(i, len(items))
+    return save_workbook(wb, out)
+
+
+def _summary_sheet(ws, result: dict, st: dict) -> None:
+    ws.title = "Сводка"
+    ix = result["indicators"]
+    flags = result["flags"]
+    risk = sum(1 for f in flags if f["level"] == "risk")
+    lines = [
+        ("Анализ объективности оценочных процедур", st["font_title"]),
+        (_school_name(result), st["font_bold"]),
+        (f"Учебный год: {_scope_text(result)}", st["font"]),
+        (f"Сформирован: {_dt.date.today():%d.%m.%Y}", st["font"]),
+        ("", st["font"]),
+        (f"Признаков необъективности: {len(flags)}, из них уровня «риск» — {risk}.", st["font_bold"]),
+    ]
+    for r in ix["objectivity_index"]:
+        lines.append((f"{r['name']}, {r['year']}: {_pct(r['index'])} (понизили {_pct(r['lowered_pct'])}, "
+                      f"повысили {_pct(r['raised_pct'])}; работ — {r['n']}).", st["font"]))
+    for m in ix["medalists"]["summary"]:
+        index = "—" if m["index"] is None else f"{m['index']:.2f}".replace(".", ",")
+        lines.append((f"Индекс неподтверждения медалистов, {m['year']}: {index} "
+                      f"({m['unconfirmed']} из {m['with_results']}).", st["font"]))
+    lines += [("", st["font"]), ("Правило сравнения отметок", st["font_bold"]), (ix["comparison_rule"], st["font"]),
+              ("", st["font"]), ("Пороги признаков — на листе «Пороги»; каждый лист — группа показателей, "
+                                 "строки с признаком необъективности выделены цветом.", st["font_small"])]
+    for i, (text, font) in enumerate(lines, 1):
+        cell = write_cell(ws, i, 1, text, font=font, align=st["left"])
+        if len(text) > 110:
+            ws.row_dimensions[i].height = 15 * (len(text) // 110 + 1)
+        cell.alignment = st["wrap"]
+    set_widths(ws, [120])
+    setup_print(ws, landscape_mode=False)
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value:.1f} %".replace(".", ",")
+
+
+def _table_sheet(ws, t: tables.Table, st: dict) -> None:
+    from openpyxl.styles import PatternFill
+
+    flag_fill = PatternFill("solid", fgColor=FLAG_FILL_HEX)
+    write_cell(ws, 1, 1, t.title, font=st["font_title"])
+    start = 2
+    if t.note:
+        write_cell(ws, 2, 1, t.note, font=st["font_small"])
+        start = 3
+    header = start + 1
+    for j, (title, _w, _f) in enumerate(t.columns, 1):
+        write_cell(ws, header, j, title, font=st["font_bold"], align=st["header"], border=st["border"],
+                   fill=st["header_fill"])
+    ws.row_dimensions[header].height = 45
+    for i, (values, flagged) in enumerate(zip(t.rows, t.flagged), header + 1):
+        for j, (value, (_t, _w, fmt)) in enumerate(zip(values, t.columns), 1):
+            cell = write_cell(ws, i, j, None if value == "" else value, font=st["font"], border=st["border"],
+                              align=st["wrap"] if fmt == "text" else None, fill=flag_fill if flagged else None)
+            if fmt in _NUMBER_FORMATS:
+                cell.number_format = _NUMBER_FORMATS[fmt]
+    set_widths(ws, [w for _t, w, _f in t.columns])
+    ws.freeze_panes = ws.cell(row=header + 1, column=1)
+    if t.rows:
+        from openpyxl.utils import get_column_letter
+
+        ws.auto_filter.ref = f"A{header}:{get_column_letter(len(t.columns))}{header + len(t.rows)}"
+    setup_print(ws, landscape_mode=True, header_rows=(header, header))
+
+
+# ============================================================================ PDF
+
+def _pdf_table(t: tables.Table, width: float, cols: list[int] | None = None, *, max_rows: int | None = None) -> list:
+    cols = cols if cols is not None else list(range(len(t.columns)))
+    weights = [t.columns[c][1] for c in cols]
+    scale = width / sum(weights)
+    header = [para(t.columns[c][0], "header_cell") for c in cols]
+    body, shade = [], []
+    rows = list(zip(t.rows, t.flagged))[: max_rows or None]
+    for i, (values, flagged) in enumerate(rows, 1):
+        cells = []
+        for c in cols:
+            fmt = t.columns[c][2]
+            text = _pdf_value(values[c], fmt)
+            cells.append(para(text, "cell" if fmt == "text" else "cell_center"))
+        body.append(cells)
+        if flagged:
+            shade.append(i)
+    if not body:
+        return [para("Нет данных.", "body")]
+    table = RLTable([header] + body, colWidths=[w * scale for w in weights], repeatRows=1)
+    style = [("GRID", (0, 0), (-1, -1), 0.4, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.93, 0.93, 0.93)),
+             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]
+    style += [("BACKGROUND", (0, r), (-1, r), FLAG_FILL) for r in shade]
+    table.setStyle(TableStyle(style))
+    out = [table]
+    if max_rows and len(t.rows) > max_rows:
+        out.append(para(f"Показаны первые {max_rows} строк из {len(t.rows)}; полностью — в XLSX-версии отчёта.",
+                        "small"))
+    return out
+
+
+def _pdf_value(value, fmt: str) -> str:
+    if value is None or value == "":
+        return ""
+    if fmt in ("pct", "num") and isinstance(value, (int, float)):
+        return f"{value:.{1 if fmt == 'pct' else 2}f}".replace(".", ",")
+    if fmt == "p" and isinstance(value, (int, float)):
+        return "< 0,0001" if value < 0.0001 else f"{value:.4f}".replace(".", ",")
+    return str(value)
+
+
+def _heading(text: str, level: int = 1) -> list:
+    style = pdf_styles()["title"] if level == 1 else pdf_styles()["right_bold"]
+    return [CondPageBreak(60 * mm if level == 1 else 40 * mm), Paragraph(esc(text), style), Spacer(1, 3)]
+
+
+def _chart_block(title: str, drawing) -> KeepTogether:
+    return KeepTogether([Paragraph(esc(title), pdf_styles()["right_bold"]), Spacer(1, 2), drawing, Spacer(1, 8)])
+
+
+class _Pdf:
+    """Collects the story section by section, reporting progress and honouring cancel."""
+
+    def __init__(self, analysis, result: dict, progress, cancel):
+        self.a, self.r = analysis, result
+        self.width = frame_width(LANDSCAPE)
+        self.story: list = []
+        self.progress, self.cancel = progress, cancel
+
+    def build(self, out: Path) -> Path:
+        sections = [self.title, self.flags, self.comparison, self.crosstab, self.bunching, self.reference,
+                    self.cohorts, self.gia, self.process, self.method]
+        for i, section in enumerate(sections, 1):
+            check_cancel(self.cancel)
+            section()
+            if self.progress:
+                self.progress(i, len(sections) + 1)
+        path = build_pdf(out, self.story, pagesize=LANDSCAPE, title="Анализ объективности оценочных процедур",
+                         subject=_scope_text(self.r), author=_school_name(self.r),
+                         footer_left=f"{_school_name(self.r)} · анализ объективности · {_scope_text(self.r)}")
+        if self.progress:
+            self.progress(len(sections) + 1, len(sections) + 1)
+        return path
+
+    def title(self) -> None:
+        s = pdf_styles()
+        self.story += [Paragraph(esc(_school_name(self.r)), s["subtitle"]), Spacer(1, 4),
+                       Paragraph("АНАЛИЗ ОБЪЕКТИВНОСТИ ОЦЕНОЧНЫХ ПРОЦЕДУР", s["title"]),
+                       Paragraph(esc(f"Учебный год: {_scope_text(self.r)}. Сформирован {_dt.date.today():%d.%m.%Y}."),
+                                 s["subtitle"]), Spacer(1, 8)]
+        flags = self.r["flags"]
+        risk = sum(1 for f in flags if f["level"] == "risk")
+        self.story.append(para(f"Найдено признаков необъективности: {len(flags)}, из них уровня «риск» — {risk}. "
+                               "Признаки — не выводы, а повод разобраться: для каждого ниже указано, что с чем "
+                               "сравнивалось и какой порог превышен.", "body"))
+        self.story += [Spacer(1, 6)] + _pdf_table(tables.index_table(self.r), self.width * 0.75)
+
+    def flags(self) -> None:
+        self.story += _heading("Признаки необъективности")
+        self.story += _pdf_table(tables.flags_table(self.r), self.width, [0, 1, 2, 6, 7])
+
+    def comparison(self) -> None:
+        self.story += _heading("Сравнение отметок за процедуры с отметками по журналу")
+        self.story.append(para(self.r["indicators"]["comparison_rule"], "small"))
+        self.story.append(Spacer(1, 4))
+        groups = sorted({(r["year"], r["procedure_kind"], r["subject"]) for r in self.r["comparisons"]})
+        for year, kind, subject in groups:
+            check_cancel(self.cancel)
+            rows = views.comparison_bars(self.a, views.Filters(year=year, kind=kind, subject=subject))
+            label = rows[0]["procedure"]
+            self.story.append(_chart_block(f"{label} {year}, {subject}: понизили, подтвердили, повысили",
+                                           charts_pdf.comparison_bars(rows, self.width)))
+        t = tables.comparison_tables(self.r)
+        self.story += _heading("Сравнение по классам (таблица)", 2)
+        self.story += _pdf_table(t[0], self.width, [0, 1, 2, 4, 5, 7, 9, 11, 12, 13])
+        self.story += _heading("Сравнение по предметам", 2)
+        self.story += _pdf_table(t[2], self.width, [0, 1, 2, 5, 7, 9, 11, 12, 13])
+
+    def crosstab(self) -> None:
+        self.story += _heading("Таблицы сопряжённости отметок")
+        for r in self.r["indicators"]["rollups"]["year"]:
+            data = views.crosstab(self.a, views.Filters(year=r["year"], kind=r["procedure_kind"]))
+            kappa = "—" if data["kappa"] is None else f"{data['kappa']:.2f}".replace(".", ",")
+            self.story.append(_chart_block(f"{r['procedure']} {r['year']}, все предметы: {data['n']} пар, "
+                                           f"каппа Коэна (квадратичные веса) {kappa}",
+                                           charts_pdf.heatmap(data["table"], self.width)))
+
+    def bunching(self) -> None:
+        flagged = [f for f in self.r["flags"] if f["code"] == "boundary_bunching"]
+        self.story += _heading("Скопление первичных баллов у границ отметок")
+        if not flagged:
+            self.story.append(para("Скоплений у границ отметок, превышающих порог, не найдено.", "body"))
+            return
+        seen = set()
+        for f in flagged:
+            key = (f["procedure_id"], f["class"])
+            if key in seen:
+                continue
+            seen.add(key)
+            proc = self.a.procedures[f["procedure_id"]]
+            data = views.histogram(self.a, views.Filters(year=proc.year, kind=proc.kind, subject=proc.subject,
+                                                         grade=proc.grade, class_label=f["class"] or None))
+            if data:
+                where = f"класс {f['class']}" if f["class"] else "вся параллель"
+                self.story.append(_chart_block(f"{proc.label} {proc.year}, {proc.subject}, {proc.grade} класс, {where}",
+                                               charts_pdf.histogram(data, self.width)))
+        self.story += _pdf_table(tables.bunching_table(self.r, only_notable=True), self.width)
+
+    def reference(self) -> None:
+        self.story += _heading("Результаты и эталон (муниципалитет, регион, Россия)")
+        groups = sorted({(h["year"], h["procedure_kind"]) for h in self.r["indicators"]["high_results"]
+                         if any(v.get("share45") is not None for v in h["references"].values())})
+        for year, kind in groups:
+            rows = views.reference_bars(self.a, views.Filters(year=year, kind=kind))
+            rows = [r for r in rows if r["refs"]]
+            if rows:
+                self.story.append(_chart_block(f"{rows[0]['procedure']} {year}: доля «4» и «5», школа и эталон",
+                                               charts_pdf.reference_bars(rows[:16], self.width)))
+        if not groups:
+            self.story.append(para("Результаты муниципалитета, региона и России не введены; сравнение с эталоном "
+                                   "не проводилось.", "body"))
+        high = tables.high_table(self.r)
+        keep = [i for i, row in enumerate(high.rows) if row[4] == "" or high.flagged[i]]
+        high.rows, high.flagged = [high.rows[i] for i in keep], [high.flagged[i] for i in keep]
+        self.story += _heading("Школа в целом и классы с признаком", 2)
+        self.story += _pdf_table(high, self.width, [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 14])
+
+    def cohorts(self) -> None:
+        self.story += _heading("Те же учащиеся год спустя")
+        flagged = [f for f in self.r["flags"] if f["code"] == "cohort_drop"]
+        for f in flagged:
+            lines = [ln for ln in views.cohort_lines(self.a, views.Filters(year=f["year"], subject=f["subject"],
+                                                                            grade=f["grade"]))]
+            if lines:
+                self.story.append(_chart_block(f"{f['subject']}, {f['grade']} класс, {f['year']}: доля «4» и «5» "
+                                               "тех же учащихся по годам", charts_pdf.cohort_lines(lines, self.width)))
+        t = tables.cohort_table(self.r)
+        keep = [i for i, row in enumerate(t.rows) if row[4] == "" or t.flagged[i]]
+        t.rows, t.flagged = [t.rows[i] for i in keep], [t.flagged[i] for i in keep]
+        self.story += _pdf_table(t, self.width, [0, 1, 2, 4, 5, 7, 8, 9, 10, 11, 14])
+
+    def gia(self) -> None:
+        self.story += _heading("ГИА: ОГЭ и годовые отметки, медалисты")
+        oge = tables.oge_table(self.r)
+        keep = [i for i, row in enumerate(oge.rows) if row[4] == ""]
+        oge.rows, oge.flagged = [oge.rows[i] for i in keep], [oge.flagged[i] for i in keep]
+        self.story += _pdf_table(oge, self.width) + [Spacer(1, 8)]
+        self.story += _heading("Медалисты и результаты ЕГЭ", 2)
+        self.story += _pdf_table(tables.medal_table(self.r), self.width)
+
+    def process(self) -> None:
+        self.story += _heading("Перепроверки и наблюдение за процедурами")
+        rc, summary, obs = tables.process_tables(self.r)
+        self.story += _pdf_table(rc, self.width) + [Spacer(1, 8)]
+        self.story += _pdf_table(summary, self.width * 0.8) + [Spacer(1, 8)]
+        missing = [i for i, row in enumerate(obs.rows) if row[6] == "нет"]
+        obs.rows, obs.flagged = [obs.rows[i] for i in missing], [obs.flagged[i] for i in missing]
+        if obs.rows:
+            self.story += _heading("Процедуры без общественных наблюдателей", 2)
+            self.story += _pdf_table(obs, self.width)
+        task = tables.task_table(self.r)
+        if task.rows:
+            self.story += _heading("Профиль выполнения заданий", 2)
+            self.story += _pdf_table(task, self.width)
+
+    def method(self) -> None:
+        self.story += [PageBreak()] + _heading("Правило сравнения и пороги признаков")
+        self.story.append(para(self.r["indicators"]["comparison_rule"], "body"))
+        self.story.append(Spacer(1, 6))
+        self.story.append(para("Индексы и признаки рассчитаны по методике программы «Объектив» (описана в "
+                               "руководстве пользователя, раздел «Методика показателей»). Федеральная формула "
+                               "этих индексов не опубликована; пороги ниже заданы школой в «Настройках».", "body"))
+        self.story += [Spacer(1, 6)] + _pdf_table(tables.thresholds_table(self.r), self.width * 0.8)
+
+
+def _write_pdf(analysis, result: dict, out: Path, *, progress=None, cancel=None) -> Path:
+    return _Pdf(analysis, result, progress, cancel).build(out)

@@ -1,0 +1,75 @@
+"""Import benchmarks, run on purpose:
+
+    .venv/bin/python tests/benchmarks/bench_imports.py
+
+1. A 600-row ВПР form: the whole import (recognise, preview, commit into a fresh school file) against
+   the baseline of openpyxl (read_only) just reading the same file, both in this run. Target ≤ 1.3 ×.
+2. A 1 MB journal CSV (Windows-1251, «;», a row per pupil, subject and period): the whole import.
+   Target ≤ 1.5 s.
+Each figure is the median of several runs after one warm-up (module imports are not measured).
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+import openpyxl  # noqa: E402
+
+import make_import_fixtures as fixtures  # noqa: E402
+from app.core import store  # noqa: E402
+from app.core.imports import import_files, table_reader  # noqa: E402
+
+
+def _read_only(path: Path) -> None:
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    for ws in wb.worksheets:
+        for _ in ws.iter_rows(values_only=True):
+            pass
+    wb.close()
+
+
+def _import(path: Path, tmp: Path, n: int) -> float:
+    db = store.create_db(tmp / f"school{n}.db")
+    table_reader._CACHE.clear()                   # noqa: SLF001 - measure the read, not the cache
+    start = time.perf_counter()
+    report = import_files(db, [path])
+    elapsed = time.perf_counter() - start
+    db.close()
+    if not report.ok or not report.committed:
+        raise SystemExit(report.text())
+    return elapsed
+
+
+def main(runs: int = 7) -> int:
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        form = fixtures.vpr_big(tmp / "vpr_600.xlsx", 600)
+        journal = fixtures.journal_big_csv(tmp / "journal_1mb.csv")
+        size_mb = journal.stat().st_size / 1e6
+        _read_only(form), _import(form, tmp, 0)                        # warm-up
+        base, vpr, jour = [], [], []
+        for i in range(runs):
+            start = time.perf_counter()
+            _read_only(form)
+            base.append(time.perf_counter() - start)
+            vpr.append(_import(form, tmp, 100 + i))
+            jour.append(_import(journal, tmp, 200 + i))
+    b, v, j = statistics.median(base), statistics.median(vpr), statistics.median(jour)
+    print(f"openpyxl read_only, reading the 600-row form: median {b:.3f} s "
+          f"(runs {', '.join(f'{x:.3f}' for x in base)})")
+    print(f"importing the same form:                      median {v:.3f} s "
+          f"(runs {', '.join(f'{x:.3f}' for x in vpr)})")
+    print(f"ratio {v / b:.2f} × (target ≤ 1.3 ×)")
+    print(f"importing a {size_mb:.2f} MB journal CSV: median {j:.3f} s "
+          f"(runs {', '.join(f'{x:.3f}' for x in jour)}; target ≤ 1.5 s)")
+    return 0 if v / b <= 1.3 and j <= 1.5 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
