@@ -84,7 +84,7 @@ def vpr_simple(path: Path, *, seed: int = 1, n: int = 14, codes_start: int = 501
     for i, name in enumerate(pupils(n, seed)):
         code = codes_start + i
         if i == 3:
-            ws.append([i + 1, code, name, "", "не присутствовал", *[""] * (len(MATH5_TASKS) + 1), "", 4])
+            ws.append([i + 1, code, name, "", "не присутствовал", *[""] * len(MATH5_TASKS), "", 4])
             continue
         sc = _scores(rng, MATH5_MAX, rng.uniform(0.35, 0.95))
         cells: list = list(sc)

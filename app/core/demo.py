@@ -15,6 +15,8 @@ How the numbers are made (see docs/demo-school.md):
 """
 from __future__ import annotations
 
+import datetime as _dt
+import json
 import math
 import operator
 import random
@@ -56,6 +58,7 @@ _TABLE_ORDER = (
     "evidence", "settings",
 )
 _NO_ID = {"task_score", "settings"}
+_STEPS = 7                           # progress ticks: roster, three years, journal, rest, writing
 _EMPTY_CHECK = ("academic_year", "student", "procedure", "plan", "journal_mark")
 
 
@@ -122,15 +125,17 @@ class _Builder:
     # -- plumbing --
     def add(self, table: str, **values) -> int:
         rows = self.rows.setdefault(table, [])
-        if table not in _NO_ID:
-            values = {"id": len(rows) + 1, **values}
+        if table in _NO_ID:
+            rows.append(values)
+            return 0
+        values["id"] = row_id = len(rows) + 1
         rows.append(values)
-        return values.get("id", 0)
+        return row_id
 
     def tick(self) -> None:
         self.step += 1
         if self.progress is not None:
-            self.progress(min(self.step, 10), 10)
+            self.progress(min(self.step, _STEPS), _STEPS)
 
     def build(self) -> None:
         self._school_and_staff()
@@ -146,8 +151,7 @@ class _Builder:
         self.tick()
         demo_parts.add_checks_and_references(self)
         demo_parts.add_plan(self)
-        self.add("settings", key="demo", value=(
-            '{"seed": %d, "today": "%s"}' % (self.seed, DEMO_TODAY)))
+        self.add("settings", key="demo", value=json.dumps({"seed": self.seed, "today": DEMO_TODAY}))
         self.tick()
 
     # -- school, staff, calendar --
@@ -173,7 +177,6 @@ class _Builder:
 
     def _calendar_and_subjects(self) -> None:
         self.period: dict[tuple, int] = {}
-        self.period_dates: dict[int, str] = {}
         for yi, label in enumerate(D.YEAR_LABELS):
             q = D.QUARTERS[label]
             start_year = int(label[:4])
@@ -280,7 +283,7 @@ class _Builder:
 
     def _vpr_year(self, yi: int) -> None:
         spring = int(D.YEAR_LABELS[yi][:4]) + 1
-        days = [d for d in range(2, 27) if _weekday(spring, 4, d) < 5]
+        days = [d for d in range(2, 27) if _dt.date(spring, 4, d).weekday() < 5]
         scales = D.VPR_SCALES_OLD if yi == 0 else D.VPR_SCALES_NEW
         for grade in range(4, 9):
             third = "Окружающий мир" if grade == 4 else (
@@ -303,7 +306,7 @@ class _Builder:
         chosen = {s: {sid: share is None or rng.random() < share
                       for c in classes for sid in c["pupils"]} for s, share in takers.items()}
         for subject in takers:
-            date = _next_weekday(spring, *D.OGE_DAYS[subject])
+            date = demo_parts.next_weekday(spring, *D.OGE_DAYS[subject])
             scale = D.OGE_SCALES[subject]
             pid = self.add_procedure("oge", subject, 9, yi, date, scale)
             for cls in classes:
@@ -330,7 +333,7 @@ class _Builder:
         return None
 
     def marks_class(self, kind, pid, cls, subject, journal_subject, yi, scale, pupils,
-                     tasks, keep=None) -> None:
+                    tasks, keep=None) -> None:
         """Results of one class in a procedure graded in marks, and the matching journal marks."""
         rng = self.rng
         plant = self.plant_for(kind, yi, cls["label"], subject)
@@ -472,18 +475,3 @@ class _Builder:
                      period_id=self.period[(yi, *kind)], mark=value, batch_id=None)
         self.add("journal_mark", student_id=sid, subject_id=sub_id,
                  period_id=self.period[(yi, "year", 1)], mark=mark, batch_id=None)
-
-
-def _weekday(year: int, month: int, day: int) -> int:
-    import datetime as _dt
-
-    return _dt.date(year, month, day).weekday()
-
-
-def _next_weekday(year: int, month: int, day: int) -> str:
-    import datetime as _dt
-
-    d = _dt.date(year, month, day)
-    while d.weekday() >= 5:
-        d += _dt.timedelta(days=1)
-    return d.isoformat()

@@ -14,20 +14,41 @@ PERIOD_KIND_ORDER = ["quarter", "trimester", "half", "year"]
 
 def subjects(db, *, class_id: int | None = None) -> list[dict]:
     """All subjects by name; with `class_id`, those with marks in that class come first."""
+    found = rows(db, "SELECT id, name, short_name, 0 AS marks FROM subject ORDER BY name")
     if class_id is None:
-        return rows(db, "SELECT id, name, short_name, 0 AS marks FROM subject ORDER BY name")
-    return rows(db, """
-        SELECT s.id, s.name, s.short_name,
-               (SELECT count(*) FROM journal_mark j JOIN enrolment e ON e.student_id = j.student_id
-                JOIN period p ON p.id = j.period_id
-                WHERE j.subject_id = s.id AND e.class_id = :c AND p.year_id = e.year_id) AS marks
-        FROM subject s ORDER BY marks = 0, s.name""", {"c": class_id})
+        return found
+    counts = dict(db.execute("""
+        SELECT j.subject_id, count(*) FROM enrolment e JOIN journal_mark j ON j.student_id = e.student_id
+        JOIN period p ON p.id = j.period_id AND p.year_id = e.year_id
+        WHERE e.class_id = ? GROUP BY j.subject_id""", [class_id]).fetchall())
+    for row in found:
+        row["marks"] = counts.get(row["id"], 0)
+    return sorted(found, key=lambda r: r["marks"] == 0)
 
 
 def period_kinds(db, year_id: int) -> list[str]:
     """Divisions of the year present in the DB (quarter / trimester / half), then 'year'."""
     found = {r[0] for r in db.execute("SELECT DISTINCT kind FROM period WHERE year_id = ?", [year_id])}
     return [k for k in PERIOD_KIND_ORDER if k in found]
+
+
+def first_class_with_marks(db, year_id: int) -> int | None:
+    """The first class of the year (by grade and letter) whose students have journal marks that year."""
+    row = db.execute("""
+        SELECT c.id FROM class_group c WHERE c.year_id = :y AND EXISTS (
+            SELECT 1 FROM enrolment e JOIN journal_mark j ON j.student_id = e.student_id
+            JOIN period p ON p.id = j.period_id AND p.year_id = :y WHERE e.class_id = c.id)
+        ORDER BY c.grade, c.letter LIMIT 1""", {"y": year_id}).fetchone()
+    return row[0] if row else None
+
+
+def usual_period_kind(db, class_id: int) -> str | None:
+    """The division of the year (quarter / trimester / half) most used by this class's marks."""
+    row = db.execute("""
+        SELECT p.kind FROM journal_mark j JOIN enrolment e ON e.student_id = j.student_id AND e.class_id = ?
+        JOIN period p ON p.id = j.period_id AND p.year_id = e.year_id
+        WHERE p.kind <> 'year' GROUP BY p.kind ORDER BY count(*) DESC LIMIT 1""", [class_id]).fetchone()
+    return row[0] if row else None
 
 
 def period_kind_label(kind: str) -> str:

@@ -228,34 +228,42 @@ def collect_procedures(db, year_id: int) -> tuple[list[dict], dict, dict]:
         lst = by_id[t["procedure_id"]]["tasks"]
         task_pos[t["id"]] = len(lst)
         lst.append({"number": t["number"], "max_score": t["max_score"], "level": t["level"]})
+    return procs, _results(db, year_id, by_id, task_pos), _rechecks(db, year_id)
+
+
+RESULT_COLUMNS = ["procedure", "student", "class", "variant", "primary_score", "mark", "test_score",
+                  "journal_mark", "absent", "tasks"]
+RECHECK_COLUMNS = ["procedure", "student", "score_before", "score_after", "criteria_changed",
+                   "checked_by", "date"]
+
+
+def _results(db, year_id: int, procs: dict[int, dict], task_pos: dict[int, int]) -> dict:
+    """Every result of the year under the pupil's code, with task scores in task order."""
     res = store.rows(db, """
         SELECT r.id, r.procedure_id, st.code, cg.label AS class, r.variant, r.primary_score, r.mark,
                r.test_score, r.journal_mark, r.absent
         FROM result r JOIN procedure p ON p.id = r.procedure_id JOIN student st ON st.id = r.student_id
         LEFT JOIN class_group cg ON cg.id = r.class_id
         WHERE p.year_id = ? ORDER BY r.procedure_id, st.code""", [year_id])
-    scores: dict[int, list] = {r["id"]: [None] * len(by_id[r["procedure_id"]]["tasks"]) for r in res}
+    scores: dict[int, list] = {r["id"]: [None] * len(procs[r["procedure_id"]]["tasks"]) for r in res}
     for rid, tid, score in db.execute(
             "SELECT ts.result_id, ts.task_id, ts.score FROM task_score ts JOIN result r ON r.id = ts.result_id "
             "JOIN procedure p ON p.id = r.procedure_id WHERE p.year_id = ?", [year_id]).fetchall():
         if rid in scores and tid in task_pos:
             scores[rid][task_pos[tid]] = score
-    results = {"columns": ["procedure", "student", "class", "variant", "primary_score", "mark",
-                           "test_score", "journal_mark", "absent", "tasks"],
-               "rows": [[r["procedure_id"], r["code"], r["class"], r["variant"], r["primary_score"],
-                         r["mark"], r["test_score"], r["journal_mark"], bool(r["absent"]), scores[r["id"]]]
-                        for r in res]}
-    rc = store.rows(db, """
+    return {"columns": RESULT_COLUMNS,
+            "rows": [[r["procedure_id"], r["code"], r["class"], r["variant"], r["primary_score"], r["mark"],
+                      r["test_score"], r["journal_mark"], bool(r["absent"]), scores[r["id"]]] for r in res]}
+
+
+def _rechecks(db, year_id: int) -> dict:
+    rows = db.execute("""
         SELECT r.procedure_id, st.code, rc.score_before, rc.score_after, rc.criteria_changed,
                rc.checked_by, rc.date
         FROM recheck rc JOIN result r ON r.id = rc.result_id JOIN procedure p ON p.id = r.procedure_id
         JOIN student st ON st.id = r.student_id WHERE p.year_id = ? ORDER BY r.procedure_id, st.code""",
-                    [year_id])
-    rechecks = {"columns": ["procedure", "student", "score_before", "score_after", "criteria_changed",
-                            "checked_by", "date"],
-                "rows": [[r["procedure_id"], r["code"], r["score_before"], r["score_after"],
-                          r["criteria_changed"], r["checked_by"], r["date"]] for r in rc]}
-    return procs, results, rechecks
+                      [year_id]).fetchall()
+    return {"columns": RECHECK_COLUMNS, "rows": [list(r) for r in rows]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -496,11 +504,25 @@ def preflight(db, period: str | None = None) -> list[str]:
             sample = "; ".join(f"{it['number']} «{_short(it['measure'])}» (срок "
                                f"{it['deadline_text'] or it['deadline_end']})" for it in late[:3])
             out.append(f"Просрочено мероприятий плана: {len(late)}. Например: {sample}.")
+        out += _names_in_plan(db, plan)
     out += _missing_journal(db, per)
     if not db.execute("SELECT 1 FROM procedure WHERE year_id = ? LIMIT 1", [per.year_id]).fetchone():
         out.append(f"За {per.year} учебный год в базе нет оценочных процедур: раздел результатов "
                    "пакета будет пустым.")
     return out
+
+
+def _names_in_plan(db, plan: dict) -> list[str]:
+    """Items whose text names a pupil: the packet replaces the name, the deputy should know."""
+    redactor = Redactor.for_db(db)
+    fields = ("task", "measure", "responsible", "expected_result", "note")
+    hits = [it["number"] for sec in plan["sections"] for it in sec["items"]
+            if any(redactor.text(it[f] or "") != (it[f] or "") for f in fields)
+            or any(redactor.text(e["note"]) != e["note"] for e in it["executions"])]
+    if not hits:
+        return []
+    return [f"В тексте плана названы обучающиеся (пункты {', '.join(hits[:10])}). В пакете их имена "
+            f"будут заменены на «{REDACTED}»; лучше исправить текст плана."]
 
 
 def _short(text: str, n: int = 60) -> str:

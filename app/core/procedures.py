@@ -280,9 +280,44 @@ def results_grid(db, procedure_id: int) -> dict:
             "SELECT ts.result_id, ts.task_id, ts.score FROM task_score ts JOIN result r ON r.id = ts.result_id "
             "WHERE r.procedure_id = ?", [procedure_id]):
         scores.setdefault(result_id, {})[task_id] = score
+    hints = _journal_hints(db, proc, [r["student_id"] for r in found])
     for row in found:
         row["scores"] = scores.get(row["result_id"], {})
+        row["journal_hint"] = hints.get(row["student_id"], (None, None))
     return {"procedure": proc, "tasks": list_tasks(db, procedure_id), "rows": found}
+
+
+def _journal_hints(db, proc: dict, student_ids: list[int]) -> dict[int, tuple]:
+    """Per student, the journal mark the comparison falls back on when the file carries none.
+
+    The rule is the analysis's own (``resolve_journal_mark``): the last period mark in the subject
+    whose period ended before the procedure date. Returns {student_id: (mark, period label)}.
+    """
+    if not student_ids:
+        return {}
+    from .analysis.comparison import resolve_journal_mark
+
+    date = proc["date"] or db.execute("SELECT end_date FROM academic_year WHERE id = ?",
+                                      [proc["year_id"]]).fetchone()[0]
+    marks: dict[int, list] = {}
+    for sid, end, start, label, year, mark in db.execute(f"""
+            SELECT j.student_id, p.end_date, p.start_date, p.label, y.label, j.mark FROM journal_mark j
+            JOIN period p ON p.id = j.period_id JOIN academic_year y ON y.id = p.year_id
+            WHERE j.subject_id = ? AND j.student_id IN ({', '.join('?' for _ in student_ids)})
+            ORDER BY p.end_date, julianday(p.end_date) - julianday(p.start_date)""",
+            [proc["subject_id"], *student_ids]):
+        text = label if year == proc["year_label"] else f"{label} {year}"
+        marks.setdefault(sid, []).append(_Period(end, mark, text))
+    return {sid: resolve_journal_mark(None, items, date) for sid, items in marks.items()}
+
+
+class _Period:
+    """A journal mark as resolve_journal_mark reads it: end date, mark, period label."""
+
+    __slots__ = ("end", "mark", "label")
+
+    def __init__(self, end: str, mark: int, label: str):
+        self.end, self.mark, self.label = end, mark, label
 
 
 def result_state(db, procedure_id: int, student_id: int) -> list[dict]:
@@ -573,13 +608,20 @@ def school_distribution(db, procedure_id: int) -> dict:
 
 
 def task_stats(db, procedure_id: int) -> list[dict]:
-    """Each task with the school's mean score and % of its maximum (works written, not absent)."""
+    """Each task with the school's mean score and % of its maximum (works written, not absent), and
+    the reference percents {level: %} of the municipality / region / Russia when entered."""
     found = rows(db, """
         SELECT t.id, t.number, t.max_score, t.level, count(r.id) AS n, avg(coalesce(ts.score, 0)) AS mean
         FROM task t LEFT JOIN task_score ts ON ts.task_id = t.id
         LEFT JOIN result r ON r.id = ts.result_id AND r.absent = 0
         WHERE t.procedure_id = ? GROUP BY t.id ORDER BY t.position, t.id""", [procedure_id])
+    refs: dict[int, dict[str, float]] = {}
+    for task_id, level, percent in db.execute(
+            "SELECT rt.task_id, rt.level, rt.percent FROM reference_task rt JOIN task t ON t.id = rt.task_id "
+            "WHERE t.procedure_id = ?", [procedure_id]):
+        refs.setdefault(task_id, {})[level] = percent
     for row in found:
         row["percent"] = 100.0 * row["mean"] / row["max_score"] if row["n"] else None
         row["mean"] = row["mean"] if row["n"] else None
+        row["reference"] = refs.get(row["id"], {})
     return found

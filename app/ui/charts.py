@@ -6,6 +6,7 @@ of pupils. ``export_png(path)`` writes the chart as the user sees it, at twice t
 """
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from app.core.analysis import views
@@ -25,26 +26,20 @@ def _font(size: int = 9, bold: bool = False) -> QtGui.QFont:
     return f
 
 
-class _Legend(QtWidgets.QWidget):
-    """A row of coloured squares with captions, above the plot (never over the data)."""
+class _Legend(QtWidgets.QLabel):
+    """Coloured squares with captions above the plot (never over the data); wraps when long."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._lay = QtWidgets.QHBoxLayout(self)
-        self._lay.setContentsMargins(4, 0, 4, 0)
-        self._lay.setSpacing(14)
+        self.setWordWrap(True)
+        self.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.items: list[tuple[str, str]] = []
 
     def set_items(self, items: list[tuple[str, str]]) -> None:
-        while self._lay.count():
-            w = self._lay.takeAt(0).widget()
-            if w is not None:
-                w.hide()
-                w.setParent(None)
-                w.deleteLater()
-        for color, text in items:
-            label = QtWidgets.QLabel(f'<span style="color:{color}; font-size:13pt;">■</span> {text}')
-            self._lay.addWidget(label)
-        self._lay.addStretch(1)
+        self.items = list(items)
+        parts = [f'<span style="color:{color}; font-size:13pt;">■</span>&nbsp;{html.escape(text).replace(" ", "&nbsp;")}'
+                 for color, text in items]
+        self.setText(" &nbsp;&nbsp; ".join(parts))
         self.setVisible(bool(items))
 
 

@@ -99,7 +99,7 @@ class FlagsView(QtWidgets.QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for col, width in enumerate((90, 250, 80, 90, 130, 60)):
+        for col, width in enumerate((80, 190, 84, 86, 120, 56)):
             self.table.setColumnWidth(col, width)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._open_index)

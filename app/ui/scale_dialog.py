@@ -25,7 +25,7 @@ class ProcedureDialog(QtWidgets.QDialog):
         super().__init__(parent)
         self.ctx, self.proc, self.new_id = ctx, proc, None
         self.setWindowTitle("Новая оценочная процедура" if proc is None else "Оценочная процедура")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(620)
         lay = QtWidgets.QVBoxLayout(self)
         form = QtWidgets.QFormLayout()
         db = ctx.db
@@ -53,7 +53,7 @@ class ProcedureDialog(QtWidgets.QDialog):
         self.max_score.setSpecialValueText("по сумме заданий")
         for label, widget in (("Вид", self.kind), ("Предмет", self.subject), ("Параллель", self.grade),
                               ("Учебный год", self.year), ("Дата проведения", self.date),
-                              ("Название", self.title_edit), ("Шкала перевода в отметки", self.scale),
+                              ("Название", self.title_edit), ("Шкала", self.scale),
                               ("Проверку выполняет", self.checked), ("Максимальный балл", self.max_score)):
             form.addRow(label, widget)
         lay.addLayout(form)
@@ -85,8 +85,9 @@ class ProcedureDialog(QtWidgets.QDialog):
         row.addStretch(1)
         lay.addLayout(row)
         self.tasks = QtWidgets.QTableWidget(0, 3)
-        self.tasks.setHorizontalHeaderLabels(["Номер", "Максимальный балл", "Уровень (Б / П / В)"])
+        self.tasks.setHorizontalHeaderLabels(["Номер задания", "Максимальный балл", "Уровень: Б, П или В"])
         _style_table(self.tasks)
+        self.tasks.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Stretch)
         self.tasks.setMinimumHeight(160)
         lay.addWidget(self.tasks)
         note = QtWidgets.QLabel("Номера можно исправить прямо в таблице (1, 3.1, 5(1)). Задания можно "
@@ -157,13 +158,14 @@ class ScaleDialog(QtWidgets.QDialog):
         self.ctx, self.scale = ctx, None
         undo.ensure_scales(ctx.db)
         self.setWindowTitle("Шкалы перевода баллов в отметки")
-        self.resize(1040, 620)
+        self.resize(1120, 640)
         lay = QtWidgets.QHBoxLayout(self)
         left = QtWidgets.QVBoxLayout()
         self.search = QtWidgets.QLineEdit(placeholderText="Поиск: ВПР, математика, 2024…", clearButtonEnabled=True)
         left.addWidget(self.search)
         self.table = _simple_table(["Шкала", "Год", "Процедур"])
         header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
         for col in (1, 2):
             header.setSectionResizeMode(col, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
@@ -173,15 +175,15 @@ class ScaleDialog(QtWidgets.QDialog):
         for text, slot in (("Новая", self.new_scale), ("Копия", self.copy_scale), ("Удалить", self.delete_scale)):
             row.addWidget(_button(text, slot))
         left.addLayout(row)
-        lay.addLayout(left, 5)
-        lay.addWidget(self._form(), 6)
+        lay.addLayout(left, 6)
+        lay.addWidget(self._form(), 5)
         self.search.textChanged.connect(lambda _: self._load())
         self.table.currentCellChanged.connect(lambda *_: self._show(_current_id(self.table)))
         self._load()
 
     def _form(self) -> QtWidgets.QWidget:
         box = QtWidgets.QGroupBox("Шкала")
-        form = QtWidgets.QFormLayout(box)
+        form = self.form = QtWidgets.QFormLayout(box)
         self.name = QtWidgets.QLineEdit()
         self.proc_kind, self.subject, self.kind = QtWidgets.QComboBox(), QtWidgets.QComboBox(), QtWidgets.QComboBox()
         fill_combo(self.proc_kind, [("любой", None)] + [(v, k) for k, v in PROCEDURE_LABELS.items()])
@@ -259,11 +261,12 @@ class ScaleDialog(QtWidgets.QDialog):
         self._update_kind()
 
     def _update_kind(self) -> None:
+        """Show the thresholds of a marks scale or the test-score rules of an ЕГЭ scale."""
         marks = self.kind.currentData() == "marks"
         for spin in self.thresholds.values():
-            spin.setEnabled(marks)
+            self.form.setRowVisible(spin, marks)
         for spin in self.test.values():
-            spin.setEnabled(not marks)
+            self.form.setRowVisible(spin, not marks)
         self._update_preview()
 
     def _rules(self) -> dict:

@@ -197,9 +197,11 @@ def test_creation_is_fast(demo):
 
 def test_same_seed_same_data_other_seed_other_school(demo, other, tmp_path):
     again = store.create_db(tmp_path / "again.db")
+    ticks = []
     try:
-        build_demo(again, seed=SEED)
+        build_demo(again, seed=SEED, progress=lambda done, total: ticks.append((done, total)))
         assert dump(again) == dump(demo)
+        assert ticks[-1][0] == ticks[-1][1] and [t[0] for t in ticks] == sorted(t[0] for t in ticks)
     finally:
         again.close()
     a, b = store.school_row(demo), store.school_row(other)
@@ -369,6 +371,23 @@ def test_planted_boundary_bunching_only(any_demo):
     clean = [v[2] for k, v in bunching(any_demo).items()
              if k[:5] != key[:5] and v[0] + v[1] >= 8]
     print(f"smallest P elsewhere (a + b ≥ 8): {min(clean):.4f}")
+
+
+def test_no_bunching_in_ege_test_scores(any_demo):
+    limits = {r["id"]: json.loads(r["rules"]) for r in rows(
+        any_demo, "SELECT p.id, sc.rules FROM procedure p JOIN scale sc ON sc.id = p.scale_id "
+                  "WHERE sc.kind = 'test'")}
+    assert len(limits) == 12
+    groups = defaultdict(list)
+    for r in rows(any_demo, "SELECT procedure_id AS pid, class_id, test_score FROM result "
+                            "WHERE test_score IS NOT NULL"):
+        groups[(r["pid"], r["class_id"])].append(r["test_score"])
+        groups[(r["pid"], 0)].append(r["test_score"])
+    for (pid, _cls), values in groups.items():
+        for t in (limits[pid]["min"], limits[pid]["high"]):
+            a = sum(t <= v <= t + 1 for v in values)
+            b = sum(t - 2 <= v <= t - 1 for v in values)
+            assert a + b < 8 or bunching_p(a, b) >= 0.01, (pid, t, a, b)
 
 
 def test_planted_cohort_drop_only(any_demo):

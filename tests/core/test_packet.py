@@ -170,6 +170,7 @@ def test_preflight_warns_but_does_not_block(small_db):
     text = "\n".join(warnings)
     assert "не отмечен как утверждённый" in text
     assert "Просрочено мероприятий плана: 1" in text and "1.2" in text
+    assert "В тексте плана названы обучающиеся (пункты 1.2)" in text
     with small_db.atomic():
         small_db.execute("UPDATE result SET journal_mark = NULL")
     assert any("Нет отметок по журналу" in w and "ВПР Математика 5 кл." in w for w in P.preflight(small_db))
@@ -371,3 +372,36 @@ def test_cli_verify_packet_exit_codes(good_packet, capsys):
     assert main(["verify-packet", str(good_packet)]) == 1
     err = capsys.readouterr().err
     assert "не прошёл проверку" in err and "«data.json» изменён или повреждён" in err
+
+
+def test_write_packet_on_a_full_drive_leaves_nothing(small_db, tmp_path):
+    """The real writer (documents included) with a drive that fills up at a chosen byte."""
+    out = tmp_path / "usb"
+    out.mkdir()
+    with pytest.raises(UserError, match="не хватило места"):
+        P.write_packet(small_db, out, _opener=lambda p: _FailingFile(p, 50_000))
+    assert list(out.iterdir()) == []
+    path = P.write_packet(small_db, out)                  # and then it works
+    assert P.verify_packet(path).ok and sorted(out.iterdir()) == [path]
+    assert path.stat().st_mode & 0o777 == 0o644 or P.os.name != "posix"
+
+
+def test_cli_packet_prints_the_path(small_db, tmp_path, capsys):
+    from app.cli import main
+
+    db_file = small_db.execute("PRAGMA database_list").fetchone()[2]
+    assert main(["--db", db_file, "packet", str(tmp_path / "out"), "--period", "2025-Q1"]) == 0
+    printed = Path(capsys.readouterr().out.strip())
+    assert printed.parent == tmp_path / "out" and P.verify_packet(printed).ok
+    assert main(["--db", db_file, "packet", str(tmp_path / "out"), "--period", "1999/2000"]) == 1
+    assert "нет учебного года «1999/2000»" in capsys.readouterr().err
+
+
+def test_cancel_while_writing_leaves_nothing(small_db, tmp_path):
+    from app.core.errors import Cancelled
+
+    calls = []
+    with pytest.raises(Cancelled):
+        P.write_packet(small_db, tmp_path, progress=lambda d, t: calls.append(d),
+                       cancel=lambda: len(calls) >= 3)
+    assert list(tmp_path.glob("*.zip")) == [] and list(tmp_path.glob(".*part")) == []

@@ -2,7 +2,6 @@
 numbers as ``analyze --json``, and free of every pupil's surname in every file (PDF, XLSX, JSON)."""
 from __future__ import annotations
 
-import errno
 import io
 import json
 import re
@@ -18,7 +17,6 @@ from app.cli import main
 from app.core import district as D
 from app.core import packet as P
 from app.core import store
-from app.core.errors import UserError
 
 
 @pytest.fixture(scope="module")
@@ -50,15 +48,6 @@ def test_demo_packet_verifies_with_every_document(demo_packet, capsys):
     assert re.fullmatch(r"objektiv_.+_\d{4}-\d{2}-\d{2}\.zip", path.name)
     assert main(["verify-packet", str(path)]) == 0
     assert "проверен" in capsys.readouterr().out
-
-
-def test_cli_packet_prints_the_path(demo_packet, tmp_path, capsys):
-    db_path, _ = demo_packet
-    copy = tmp_path / "school.db"
-    shutil.copyfile(db_path, copy)
-    assert main(["--db", str(copy), "packet", str(tmp_path / "out")]) == 0
-    printed = Path(capsys.readouterr().out.strip())
-    assert printed.parent == tmp_path / "out" and printed.is_file()
 
 
 def test_round_trip_summary_equals_analyze_json(demo_packet, tmp_path, capsys):
@@ -124,23 +113,3 @@ def test_no_pupil_surname_anywhere_in_the_packet(demo_packet, tmp_path):
     pattern = re.compile(r"(?<![А-Яа-яЁё])(" + "|".join(map(re.escape, sorted(surnames))) + r")(?![а-яё])")
     found = {name: sorted(set(pattern.findall(text)))[:5] for name, text in texts.items() if pattern.search(text)}
     assert found == {}
-
-
-def test_full_drive_while_writing_the_demo_packet(demo_packet, tmp_path):
-    db_path, _ = demo_packet
-    db = store.open_db(db_path)
-
-    class Full(io.FileIO):
-        def write(self, b):
-            if self.tell() + len(b) > 50_000:
-                raise OSError(errno.ENOSPC, "No space left on device")
-            return super().write(b)
-
-    out = tmp_path / "usb"
-    out.mkdir()
-    try:
-        with pytest.raises(UserError, match="не хватило места"):
-            P.write_packet(db, out, _opener=lambda p: Full(p, "wb"))
-    finally:
-        db.close()
-    assert list(out.iterdir()) == []

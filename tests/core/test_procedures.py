@@ -178,4 +178,18 @@ def test_task_stats(proc):
     P.set_task_score(db, pid, students[1], t2, None)
     stats = {s["number"]: s for s in P.task_stats(db, pid)}
     assert stats["1"]["percent"] == 75.0 and stats["1"]["mean"] == 1.5
-    assert stats["2"]["percent"] == 0.0 and stats["3.1"]["percent"] is None
+    assert stats["2"]["percent"] == 0.0 and stats["3.1"]["percent"] is None and stats["1"]["reference"] == {}
+    db.execute("INSERT INTO reference_task (task_id, level, percent) VALUES (?, 'region', 61.5)", [t1])
+    assert P.task_stats(db, pid)[0]["reference"] == {"region": 61.5}
+
+
+def test_journal_hint_follows_the_comparison_rule(proc):
+    db, pid, students, sid, year, subj = proc
+    from app.core import marks
+    periods = {p["label"]: p["id"] for p in marks.periods(db, year)}
+    marks.set_mark(db, students[0], subj, periods["2 четверть"], 3)
+    marks.set_mark(db, students[0], subj, periods["3 четверть"], 5)      # ends 2025-03-22, before 15.04
+    marks.set_mark(db, students[0], subj, periods["4 четверть"], 2)      # ends after the procedure
+    rows = {r["student_id"]: r for r in P.results_grid(db, pid)["rows"]}
+    assert rows[students[0]]["journal_hint"] == (5, "3 четверть")
+    assert rows[students[1]]["journal_hint"] == (None, None)

@@ -58,6 +58,22 @@ class ChangeLog:
             self._log(table, cur.lastrowid, "insert", None)
         return cur.lastrowid
 
+    def insert_many(self, table: str, cols: list[str], values: list[tuple]) -> list[int]:
+        """Insert many rows at once; their ids follow the table's largest id in order, as SQLite
+        assigns them inside one transaction (checked)."""
+        if not values:
+            return []
+        top = self.db.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
+        self.db.conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                                 values)
+        ids = list(range(top + 1, top + 1 + len(values)))
+        check = self.db.execute(f"SELECT count(*), max(rowid) FROM {table} WHERE rowid > ?", [top]).fetchone()
+        if tuple(check) != (len(values), ids[-1]):
+            raise RuntimeError(f"unexpected row ids after a bulk insert into {table}")
+        self.added += len(values)
+        self._pending.extend((self.batch_id, table, i, "insert", None) for i in ids)
+        return ids
+
     def update(self, table: str, row_id: int, new: dict, old: dict) -> bool:
         """Set the columns of `new` that differ from `old` (the row as read); False if none differ."""
         diff = {k: v for k, v in new.items() if old.get(k) != v}

@@ -37,9 +37,9 @@ _ROLE_RES = [
     ("name", r"^фио|^ф\.? ?и\.? ?о|^ученик|^обучающ|^учащ|фамилия,? имя|^ребенок"),
     ("surname", r"^фамилия$"), ("first_name", r"^имя$"), ("patronymic", r"^отчество$"),
     ("class", r"^класс"),
-    ("subject", r"^предмет|^дисциплина|^учебный предмет"),
+    ("subject", r"^предмет|^дисц|^учебный предмет"),
     ("period", r"^период|^учебный период|^аттестационный период|^четверть$|^триместр$|^полугодие$"),
-    ("mark", r"^отметка|^оценка|^итоговая отметка|^балл$"),
+    ("mark", r"^отметка|^оценка|^итог|^балл$"),
 ]
 _ROLE_RES = [(r, re.compile(p)) for r, p in _ROLE_RES]
 _KIND_WORDS = [("quarter", r"четв|^ч\.?$"), ("trimester", r"трим"), ("half", r"полуг|^п/г")]
@@ -187,8 +187,11 @@ def preview(db, path: Path, options: dict, *, progress=None, cancel=None) -> Pre
     known = known_subjects(db)
     payload = pv.payload = Payload()
     chosen = options.get("mappings") or {}
-    for n, sheet in enumerate(book.sheets):
-        header = find_header(sheet, _score)
+    headers = [(sheet, find_header(sheet, _score)) for sheet in book.sheets]
+    if not any(h for _, h in headers):
+        # Nothing looks like a journal header: offer the first filled row for the user to map.
+        headers = [next(((s, _first_row(s)) for s in book.sheets if _first_row(s)), (book.sheets[0], None))]
+    for n, (sheet, header) in enumerate(headers):
         if header is None:
             continue
         sig = signature(header.labels)
@@ -202,7 +205,7 @@ def preview(db, path: Path, options: dict, *, progress=None, cancel=None) -> Pre
         payload.layouts.append(Layout(sheet.name, sig, header.raw, roles, source))
         _read_sheet(db, sheet, header, roles, path, options, known, pv, cancel)
         if progress:
-            progress(n + 1, len(book.sheets))
+            progress(n + 1, len(headers))
     if not payload.layouts:
         pv.fatal = ("не найдена таблица отметок: нужна строка заголовка со столбцом учащихся («ФИО», «Ученик» "
                     "или «Код») и столбцами отметок, предметов или периодов.")
@@ -210,6 +213,13 @@ def preview(db, path: Path, options: dict, *, progress=None, cancel=None) -> Pre
         pv.fatal = "в таблице нет ни одной отметки от 2 до 5."
     _count(pv)
     return pv
+
+
+def _first_row(sheet: Sheet) -> Header | None:
+    for i, row in enumerate(sheet.rows[:60]):
+        if sum(1 for v in row if v not in (None, "")) >= 2:
+            return Header(i, sheet.norm_row(i), [cell_text(v) for v in row])
+    return None
 
 
 def _context(sheet: Sheet, header: Header, path: Path, options: dict, known) -> _Ctx:
@@ -299,6 +309,7 @@ class _Rows:
         self.matchers: dict[str | None, Matcher] = {}
         self.memo: dict[tuple[str, object], object] = {}
         self.wide_labels = [(c, role, role_label(role)) for c, role in wide]
+        self.at = {role: col.get(role, -1) for role in BASE_ROLES}
 
     def cached(self, kind: str, value, parse):
         key = (kind, value)
@@ -308,10 +319,11 @@ class _Rows:
         return found
 
     def read(self, r: int) -> None:
-        row, col = self.sheet.rows[r], self.col
-        get = lambda role: row[col[role]] if role in col and col[role] < len(row) else None  # noqa: E731
-        code = self.cached("code", get("code"), code_text) if "code" in col else None
-        if "name" in col:
+        row, at = self.sheet.rows[r], self.at
+        width = len(row)
+        get = lambda role: row[at[role]] if 0 <= at[role] < width else None  # noqa: E731
+        code = self.cached("code", get("code"), code_text) if at["code"] >= 0 else None
+        if at["name"] >= 0:
             name = self.cached("name", get("name"), clean_name)
         else:
             name = clean_name(" ".join(str(v) for v in (get("surname"), get("first_name"), get("patronymic")) if v))
@@ -442,28 +454,27 @@ def commit(db, preview: Preview, batch_id: int, *, cancel=None) -> tuple[int, in
     res = Resolver(db, log)
     payload: Payload = preview.payload
     _remember(db, log, payload.layouts)
-    existing: dict[tuple[int, int, int], tuple[int, int, int | None]] = {}
-    loaded: set[tuple[int, int]] = set()
+    wanted: dict[tuple[int, int, int], int] = {}          # (student, subject, period) → mark; last wins
     for n, m in enumerate(payload.marks):
         if n % 2000 == 0:
             check_cancel(cancel)
-        sid = res.student_id(m.match, m.year, m.class_label)
-        subj, period = res.subject_id(m.subject), res.period_id(m.year, m.kind, m.number)
-        if (subj, period) not in loaded:
-            loaded.add((subj, period))
-            existing.update({(s, subj, period): (i, mk, b) for i, s, mk, b in db.execute(
-                "SELECT id, student_id, mark, batch_id FROM journal_mark WHERE subject_id = ? AND period_id = ?",
-                [subj, period])})
-        key = (sid, subj, period)
+        key = (res.student_id(m.match, m.year, m.class_label), res.subject_id(m.subject),
+               res.period_id(m.year, m.kind, m.number))
+        wanted[key] = m.mark
+    existing = {}
+    for subj, period in {(k[1], k[2]) for k in wanted}:
+        existing.update({(s, subj, period): (i, mk, b) for i, s, mk, b in db.execute(
+            "SELECT id, student_id, mark, batch_id FROM journal_mark WHERE subject_id = ? AND period_id = ?",
+            [subj, period])})
+    fresh = []
+    for key, mark in wanted.items():
         old = existing.get(key)
         if old is None:
-            rid = log.insert("journal_mark", {"student_id": sid, "subject_id": subj, "period_id": period,
-                                              "mark": m.mark, "batch_id": batch_id})
-            existing[key] = (rid, m.mark, batch_id)
-        elif old[1] != m.mark:
-            log.update("journal_mark", old[0], {"mark": m.mark, "batch_id": batch_id},
+            fresh.append((*key, mark, batch_id))
+        elif old[1] != mark:
+            log.update("journal_mark", old[0], {"mark": mark, "batch_id": batch_id},
                        {"mark": old[1], "batch_id": old[2]})
-            existing[key] = (old[0], m.mark, batch_id)
+    log.insert_many("journal_mark", ["student_id", "subject_id", "period_id", "mark", "batch_id"], fresh)
     res.finish()
     log.flush()
     return log.added, log.changed

@@ -213,6 +213,7 @@ class Matcher:
             self.year = self._enrolled(db, year_label)
             self.prev = self._enrolled(db, f"{start - 1}/{start}")
         self._cache: dict[tuple, Match] = {}
+        self._raw: dict[tuple, Match] = {}
 
     def _enrolled(self, db, label: str) -> list[tuple[int, tuple, str]]:
         out = []
@@ -225,10 +226,14 @@ class Matcher:
         return out
 
     def match(self, code: str | None, name: str | None, class_label: str | None) -> Match:
-        ck = (code, name_key(name), class_label)
-        found = self._cache.get(ck)
+        raw = (code, name, class_label)
+        found = self._raw.get(raw)
         if found is None:
-            found = self._cache[ck] = self._match(code, name, class_label)
+            ck = (code, name_key(name), class_label)
+            found = self._cache.get(ck)
+            if found is None:
+                found = self._cache[ck] = self._match(code, name, class_label)
+            self._raw[raw] = found
         return found
 
     def _match(self, code, name, cls) -> Match:

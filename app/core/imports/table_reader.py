@@ -373,7 +373,9 @@ class _SheetXml:
 
     def _store(self) -> None:
         text = "".join(self.text)
-        if self.formula and not self.has_value:
+        # A formula never calculated has no value, or an empty one in a numeric cell (openpyxl writes
+        # «<v></v>»); an empty text result is legitimate only in a text cell.
+        if self.formula and (not self.has_value or (not text and self.ctype != "str")):
             self.formulas.append((len(self.rows), self.col))
             return
         if not text and self.ctype != "inlineStr":

@@ -131,9 +131,10 @@ def fit_columns(shares: list[float], columns_text: list[list[tuple[str, str]]], 
     need = []
     for texts in columns_text:
         longest = 0.0
-        for text, style in texts:
+        for style in {s for _, s in texts}:
+            words = {w for text, s in texts if s == style for w in (text or "").split()}
             font, size = st[style].fontName, st[style].fontSize
-            for word in (text or "").split():
+            for word in sorted(words, key=len, reverse=True)[:12]:  # widths follow lengths closely
                 longest = max(longest, stringWidth(word, font, size))
         need.append(min(longest + padding, total * cap))
     for _ in range(4):

@@ -94,15 +94,22 @@ def _cell_text(item: dict, key: str) -> str:
     return item[key] or ""
 
 
-def plan_table(plan: dict, tree: list[dict], width: float, *, height: float | None = None,
-               progress=None, cancel=None) -> Table:
-    """The plan table: header row (repeated on each page), section rows across, item rows."""
-    st = pdf_styles()
+def column_layout(plan: dict, tree: list[dict]) -> tuple[tuple, list[tuple[str, str, float]], list[float]]:
+    """(page size, columns, column widths in points) of the plan table; the table spans the
+    frame from the left margin."""
+    pagesize = LANDSCAPE if is_roadmap(plan, tree) else PORTRAIT
     columns = columns_for(plan, tree)
     items = [i for s in tree for i in s["items"]]
     widths = fit_columns([share for _, _, share in columns],
                          [[(header, "header_cell")] + [(i[key] or "", "cell") for i in items]
-                          for key, header, _ in columns], width)
+                          for key, header, _ in columns], frame_width(pagesize))
+    return pagesize, columns, widths
+
+
+def plan_table(plan: dict, tree: list[dict], *, progress=None, cancel=None) -> Table:
+    """The plan table: header row (repeated on each page), section rows across, item rows."""
+    st = pdf_styles()
+    pagesize, columns, widths = column_layout(plan, tree)
     data = [[Paragraph(esc(header), st["header_cell"]) for _, header, _ in columns]]
     commands: list[tuple] = [("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
                              ("VALIGN", (0, 0), (-1, 0), "MIDDLE")]
@@ -137,7 +144,7 @@ def plan_table(plan: dict, tree: list[dict], width: float, *, height: float | No
             if progress:
                 progress(done, total + 1)
     commands += _grid(task_runs, len(columns), task_col)
-    return FlowTable(data, colWidths=widths, repeatRows=1, frame_height=height,
+    return FlowTable(data, colWidths=widths, repeatRows=1, frame_height=frame_height(pagesize),
                      style=TableStyle(commands + [
                          ("VALIGN", (0, 1), (-1, -1), "TOP"),
                          ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
@@ -182,8 +189,7 @@ def plan_story(db, plan_id: int, *, progress=None, cancel=None) -> tuple[list, t
     if not any(s["items"] for s in tree):
         story.append(Paragraph("В плане пока нет мероприятий.", st["body"]))
     else:
-        story.append(plan_table(plan, tree, width, height=frame_height(pagesize), progress=progress,
-                                cancel=cancel))
+        story.append(plan_table(plan, tree, progress=progress, cancel=cancel))
     return story, pagesize
 
 

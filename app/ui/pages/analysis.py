@@ -111,7 +111,12 @@ class IndicatorTables(QtWidgets.QWidget):
         self.grid = QtWidgets.QTableWidget()
         self.grid.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.grid.verticalHeader().setVisible(False)
-        self.grid.setWordWrap(True)
+        self.grid.verticalHeader().setDefaultSectionSize(24)
+        self.grid.setAlternatingRowColors(True)
+        header = self.grid.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+        header.setMinimumHeight(52)
+        self.year: str | None = None
         top = QtWidgets.QHBoxLayout()
         top.addWidget(QtWidgets.QLabel("Группа показателей:"))
         top.addWidget(self.choice, 1)
@@ -125,6 +130,11 @@ class IndicatorTables(QtWidgets.QWidget):
         keep = self.choice.currentData()
         self.tables = items
         fill_combo(self.choice, [(t.title, t.key) for t in items], keep=keep)
+        self._show()
+
+    def set_year(self, year: str | None) -> None:
+        """Show only the rows of one academic year (tables with a «Год» column)."""
+        self.year = year
         self._show()
 
     def select(self, key: str) -> None:
@@ -142,8 +152,11 @@ class IndicatorTables(QtWidgets.QWidget):
         self.note.setVisible(bool(t.note))
         self.grid.setColumnCount(len(t.columns))
         self.grid.setHorizontalHeaderLabels([c[0] for c in t.columns])
-        self.grid.setRowCount(len(t.rows))
-        for i, (values, flagged) in enumerate(zip(t.rows, t.flagged)):
+        year_col = next((j for j, c in enumerate(t.columns) if c[0] == "Год"), None)
+        rows = [(v, fl) for v, fl in zip(t.rows, t.flagged)
+                if self.year is None or year_col is None or v[year_col] in (self.year, "")]
+        self.grid.setRowCount(len(rows))
+        for i, (values, flagged) in enumerate(rows):
             for j, (value, (_, _, fmt)) in enumerate(zip(values, t.columns)):
                 item = QtWidgets.QTableWidgetItem(_cell_text(value, fmt))
                 if fmt != "text":
@@ -309,6 +322,7 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
         self.charts["cohort"].set_lines(views.cohort_lines(a, f))
         self.charts["reference"].set_rows(views.reference_bars(a, f), f.class_label or "Школа")
         self.flags_view.set_flags([fl for fl in a.flags if not f.year or fl["year"] == f.year])
+        self.indicator_tables.set_year(f.year)
         self._update_cards(f)
         self.students.clear()
 

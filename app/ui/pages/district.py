@@ -103,6 +103,8 @@ class DistrictPage(QtWidgets.QWidget):
         self.summary_table.itemSelectionChanged.connect(self._show_flags)
         self.flags_list = QtWidgets.QListWidget()
         self.flags_list.setWordWrap(True)
+        self.flags_list.setAlternatingRowColors(True)
+        self.flags_list.setSpacing(2)
         box.addWidget(self.summary_table)
         box.addWidget(self.flags_list)
         box.setSizes([700, 300])
@@ -229,6 +231,7 @@ class DistrictPage(QtWidgets.QWidget):
                     item.setForeground(QtGui.QColor(colors[p.status]))
                 t.setItem(r, c, item)
         t.resizeColumnToContents(0)
+        t.resizeColumnToContents(1)
         t.resizeRowsToContents()
 
     def _fill_summary(self, result: core.SummaryResult) -> None:
@@ -299,5 +302,6 @@ class DistrictPage(QtWidgets.QWidget):
         metrics = QtGui.QFontMetrics(self.plot.font())
         axis.setWidth(max(metrics.horizontalAdvance(n) for n in names) + 16)
         self.plot.setYRange(-0.6, len(schools) - 0.4, padding=0)
-        top = max(base) if stacked else 100
-        self.plot.setXRange(0, max(top, 1) * 1.05, padding=0)
+        shown = [float(s.value(key) or 0) for s in schools for key, _, _ in series]
+        top = max(base) if stacked else min(100.0, max(shown) * 1.15)
+        self.plot.setXRange(0, max(top, 1.0) * 1.05, padding=0)

@@ -243,10 +243,13 @@ class MarksPage(LazyRefresh, QtWidgets.QWidget):
         self.year_box.currentIndexChanged.connect(self._year_changed)
         self.class_box.currentIndexChanged.connect(self._class_changed)
         self.subject_box.currentIndexChanged.connect(self._load_grid)
-        self.kind_box.currentIndexChanged.connect(self._load_grid)
+        self.kind_box.currentIndexChanged.connect(self._kind_changed)
 
     # -- refresh ------------------------------------------------------------------------------
+    _kind_chosen = False      # the user picked a division of the year by hand
+
     def _reset_for_new_db(self) -> None:
+        self._kind_chosen = False
         for box in (self.year_box, self.class_box, self.subject_box, self.kind_box):
             fill_combo(box, [])
 
@@ -268,20 +271,32 @@ class MarksPage(LazyRefresh, QtWidgets.QWidget):
         if db is None:
             return
         classes = roster.list_classes(db, year_id) if year_id else []
-        fill_combo(self.class_box, [(c["label"], c["id"]) for c in classes], combo_value(self.class_box))
+        keep = combo_value(self.class_box)
+        if keep not in [c["id"] for c in classes] and year_id:
+            keep = core.first_class_with_marks(db, year_id)
+        fill_combo(self.class_box, [(c["label"], c["id"]) for c in classes], keep)
         kinds = core.period_kinds(db, year_id) if year_id else []
         main = [k for k in kinds if k != "year"] or kinds
         fill_combo(self.kind_box, [(core.period_kind_label(k), k) for k in main], combo_value(self.kind_box))
-        self._class_changed()
+        self._class_changed(keep_kind=True)
 
-    def _class_changed(self) -> None:
+    def _class_changed(self, *_, keep_kind: bool = False) -> None:
         db = self.ctx.db
         if db is None:
             return
         class_id = combo_value(self.class_box)
+        usual = core.usual_period_kind(db, class_id) if class_id else None
+        if usual and not (keep_kind and self._kind_chosen) and self.kind_box.findData(usual) >= 0:
+            self.kind_box.blockSignals(True)
+            self.kind_box.setCurrentIndex(self.kind_box.findData(usual))
+            self.kind_box.blockSignals(False)
         subjects = core.subjects(db, class_id=class_id)
         items = [(s["name"] if s["marks"] else f"{s['name']} (нет отметок)", s["id"]) for s in subjects]
         fill_combo(self.subject_box, items, combo_value(self.subject_box))
+        self._load_grid()
+
+    def _kind_changed(self) -> None:
+        self._kind_chosen = True
         self._load_grid()
 
     def _load_grid(self) -> None:

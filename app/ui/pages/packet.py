@@ -20,6 +20,11 @@ from app.ui.style import ACCENT, DANGER, OK, WARNING, page_header
 STEPS = ["Проверка", "Период", "Куда записать", "Запись и проверка", "Готово"]
 CHECK, PERIOD, DEST, WRITE, DONE = range(5)
 DRIVE_REMOVABLE = 2  # GetDriveTypeW
+FILE_TITLES = {
+    "data.json": "данные пакета для программ", "plan.pdf": "план мероприятий",
+    "plan.xlsx": "план мероприятий (таблица)", "execution.pdf": "отчёт об исполнении плана",
+    "analysis.pdf": "аналитический отчёт", "analysis.xlsx": "аналитический отчёт (таблицы)",
+}
 
 
 @dataclass(frozen=True)
@@ -470,7 +475,9 @@ class PacketPage(QtWidgets.QWidget):
             f"в описи: {len(files)}; все контрольные суммы совпадают. Период: {res.manifest['period']['label']}.")
         self.files_list.clear()
         for f in files:
-            self.files_list.addItem(f"{f['path']} — {_size_text(f['size'])}, SHA-256 {f['sha256'][:16]}…")
+            what = FILE_TITLES.get(f["path"], "подтверждающий документ")
+            self.files_list.addItem(f"{f['path']} — {what}; {_size_text(f['size'])}; "
+                                    f"SHA-256 {f['sha256'][:16]}…")
         self._go(DONE)
 
     # -- step 5: done --------------------------------------------------------------------------

@@ -9,13 +9,18 @@ from app.ui import results_undo as undo
 from app.ui.pages.marks import MARK_COLOURS, LazyRefresh, combo_value, fill_combo
 from app.ui.pages.roster import (FormDialog, _ask, _button, _current_id, _fill_table, _simple_table, _stack,
                                  _style_table, _toolbar, fit_header)
-from app.ui.qt import QtCore, QtGui, QtWidgets, Signal
+from app.ui.qt import QtCore, QtGui, QtWidgets, Signal, pg
 from app.ui.scale_dialog import ProcedureDialog, ScaleDialog
 from app.ui.style import page_header
 
 Qt = QtCore.Qt
 DR, ER = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole
 COMPUTED = QtGui.QColor("#eef2f6")
+CHART_COLOURS = ["#1f4e79", "#7fa7d1", "#e0a040", "#9aa5b1"]
+
+
+def _date(iso: str | None) -> str:
+    return ".".join(reversed(iso.split("-"))) if iso else ""
 
 
 def _num(value, digits: int = 0) -> str:
@@ -104,10 +109,15 @@ class ResultsModel(QtCore.QAbstractTableModel):
             if role == Qt.ItemDataRole.CheckStateRole:
                 return Qt.CheckState.Checked if row["absent"] else Qt.CheckState.Unchecked
             return None
+        hint = row["journal_hint"][0] if key == "journal_mark" and row["journal_mark"] is None else None
         if role in (DR, ER):
             if row["absent"] and key in ("primary", "mark", "test_score"):
                 return "—" if role == DR else ""
+            if hint is not None and role == DR:
+                return str(hint)
             return self._value(row, key, task)
+        if hint is not None:
+            return self._hint_role(role, row["journal_hint"][1])
         if role == Qt.ItemDataRole.TextAlignmentRole and key not in ("name",):
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ForegroundRole and (row["absent"] or key == "code"):
@@ -123,6 +133,21 @@ class ResultsModel(QtCore.QAbstractTableModel):
             font = QtGui.QFont()
             font.setBold(True)
             return font
+        return None
+
+    @staticmethod
+    def _hint_role(role, label: str):
+        """A journal mark taken from the journal (not from the results file): grey italic."""
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QtGui.QColor("#6b7785")
+        if role == Qt.ItemDataRole.FontRole:
+            font = QtGui.QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Из электронного журнала: {label}. В файле результатов отметки по журналу нет."
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
     def setData(self, index, value, role=ER):
@@ -258,21 +283,33 @@ class ProcedureDetail(QtWidgets.QWidget):
                                           | QtWidgets.QAbstractItemView.EditTrigger.EditKeyPressed)
         self.results_summary = QtWidgets.QLabel(objectName="pageSubtitle", wordWrap=True)
         self.tabs.addTab(_stack(self.results_view, self.results_summary), "Результаты")
-        self.tasks = _simple_table(["Номер", "Максимальный балл", "Уровень", "Средний балл", "% выполнения"])
+        self.tasks = _simple_table(["Задание", "Максимальный\nбалл", "Уровень", "Средний\nбалл",
+                                    "Выполнение\nв школе, %", "Муниципалитет,\n%", "Регион,\n%", "Россия,\n%"])
         self.tabs.addTab(_stack(_toolbar([("Добавить задание…", self.add_task), ("Изменить…", self.edit_task),
                                           ("Удалить", self.delete_task)]), self.tasks), "Задания")
         self.tabs.addTab(self._observers_tab(), "Наблюдатели")
         self.rechecks = _simple_table(["Код", "Учащийся", "Класс", "Балл до", "Балл после", "Изменено критериев",
                                        "Кто перепроверял", "Дата"])
+        header = self.rechecks.horizontalHeader()
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        fit_header(self.rechecks, {0: 70, 1: 260, 7: 100})
+        header.setSectionResizeMode(6, QtWidgets.QHeaderView.ResizeMode.Stretch)
         self.recheck_summary = QtWidgets.QLabel(objectName="pageSubtitle")
         self.tabs.addTab(_stack(_toolbar([("Добавить перепроверку…", self.add_recheck),
                                           ("Удалить", self.delete_recheck)], self.recheck_summary),
                                 self.rechecks), "Перепроверки")
         self.reference = ReferenceModel(ctx, self)
+        self.reference_view = self._grid(self.reference, stretch=True)
+        self.reference_view.setFixedHeight(4 * 26 + 52)
         note = QtWidgets.QLabel("Строка «Школа» считается по результатам; доли отметок муниципалитета, региона и "
                                 "России введите из отчётов (двойной щелчок по клетке).", objectName="pageSubtitle",
                                 wordWrap=True)
-        self.tabs.addTab(_stack(self._grid(self.reference, stretch=True), note), "Сравнение с эталоном")
+        self.chart = pg.PlotWidget()
+        self.chart.setMenuEnabled(False)
+        self.chart.setMouseEnabled(False, False)
+        self.chart.hideButtons()
+        self.tabs.addTab(_stack(self.reference_view, note, self.chart), "Сравнение с эталоном")
         lay.addWidget(self.tabs, 1)
         self.error = QtWidgets.QLabel(styleSheet="color: #b3261e;", wordWrap=True)
         lay.addWidget(self.error)
@@ -326,7 +363,8 @@ class ProcedureDetail(QtWidgets.QWidget):
                 table.setRowCount(0)
             return
         proc = core.get_procedure(db, pid)
-        self.heading.setText(f"{core.procedure_title(proc)} — {proc['year_label']}")
+        title = core.procedure_title(proc)
+        self.heading.setText(title if proc["year_label"] in title else f"{title} — {proc['year_label']}")
         self.info.setText(self._info_text(proc))
         keep = self.results_view.currentIndex()
         self.results.load(core.results_grid(db, pid))
@@ -338,12 +376,35 @@ class ProcedureDetail(QtWidgets.QWidget):
         self._load_observers(proc)
         self._load_rechecks()
         self.reference.load(pid)
+        self.reference_view.setColumnHidden(len(ReferenceModel.COLS) - 1, proc["kind"] != "ege")
+        self._draw_chart()
+
+    def _draw_chart(self) -> None:
+        """Grouped bars: shares of «2»…«5» for the school and each reference level entered."""
+        plot = self.chart.getPlotItem()
+        plot.clear()
+        legend = plot.legend or plot.addLegend(offset=(60, 4))
+        legend.clear()
+        series = [r for r in self.reference.rows if r.get("share_4") is not None or r["level"] == "school"]
+        width = 0.8 / max(len(series), 1)
+        for i, row in enumerate(series):
+            heights = [row.get(f"share_{m}") or 0 for m in (2, 3, 4, 5)]
+            xs = [m - 0.4 + width * (i + 0.5) for m in (2, 3, 4, 5)]
+            colour = CHART_COLOURS[i % len(CHART_COLOURS)]
+            bars = pg.BarGraphItem(x=xs, height=heights, width=width * 0.92, brush=colour, pen=pg.mkPen(colour))
+            plot.addItem(bars)
+            legend.addItem(bars, self.reference.headerData(self.reference.rows.index(row), Qt.Orientation.Vertical))
+        plot.getAxis("bottom").setTicks([[(m, f"«{m}»") for m in (2, 3, 4, 5)]])
+        plot.setLabel("left", "доля работ, %")
+        plot.setYRange(0, 100, padding=0.02)
+        plot.setXRange(1.5, 5.5, padding=0)
+        plot.showGrid(y=True, alpha=0.25)
 
     @staticmethod
     def _info_text(proc: dict) -> str:
         scale = (f"шкала «{proc['scale_name']}»: {scales.thresholds_text(proc['scale_rules'], proc['max_score'])}"
                  if proc["scale_name"] else "шкала не назначена — отметки вводятся вручную")
-        date = ".".join(reversed(proc["date"].split("-"))) if proc["date"] else "дата не указана"
+        date = _date(proc["date"]) or "дата не указана"
         return (f"{date} · максимальный балл {proc['max_score'] or '—'} · {scale} · проверка: "
                 f"{CHECKED_BY_LABELS[proc['checked_by']]} · наблюдатели: {'да' if proc['observers_present'] else 'нет'}"
                 f" · видеозапись: {'да' if proc['video'] else 'нет'}")
@@ -353,7 +414,7 @@ class ProcedureDetail(QtWidgets.QWidget):
         view = self.results_view
         view.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
         keys = [key for key, _, _ in self.results.cols]
-        fit_header(view, {keys.index("name"): 180, keys.index("code"): 60})
+        fit_header(view, {keys.index("name"): 250, keys.index("code"): 60})
         used = sum(view.columnWidth(c) for c in range(len(keys)))
         spare = view.viewport().width() - used
         if spare > 0:
@@ -380,7 +441,15 @@ class ProcedureDetail(QtWidgets.QWidget):
     def _load_tasks(self) -> None:
         stats = core.task_stats(self.ctx.db, self.pid)
         _fill_table(self.tasks, [(t["id"], [t["number"], str(t["max_score"]), core.TASK_LEVELS.get(t["level"] or "", ""),
-                                           _num(t["mean"], 2), _num(t["percent"], 0)]) for t in stats])
+                                           _num(t["mean"], 2), _num(t["percent"], 0)]
+                                  + [_num(t["reference"].get(level), 0) for level in core.REFERENCE_LEVELS])
+                                 for t in stats])
+        for r, t in enumerate(stats):
+            for c in range(1, 8):
+                self.tasks.item(r, c).setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            region = t["reference"].get("region")
+            if region is not None and t["percent"] is not None and abs(t["percent"] - region) >= 15:
+                self.tasks.item(r, 4).setForeground(QtGui.QColor("#b3261e" if t["percent"] < region else "#1f6b2a"))
 
     def _load_observers(self, proc: dict) -> None:
         for box, key in ((self.obs_present, "observers_present"), (self.obs_video, "video")):
@@ -394,7 +463,10 @@ class ProcedureDetail(QtWidgets.QWidget):
         found = core.list_rechecks(self.ctx.db, self.pid)
         _fill_table(self.rechecks, [(r["id"], [r["code"], r["full_name"] or "", r["class_label"] or "",
                                               str(r["score_before"]), str(r["score_after"]), str(r["criteria_changed"]),
-                                              r["checked_by"], r["date"] or ""]) for r in found])
+                                              r["checked_by"], _date(r["date"])]) for r in found])
+        for r in range(len(found)):
+            for c in (0, 2, 3, 4, 5, 7):
+                self.rechecks.item(r, c).setTextAlignment(Qt.AlignmentFlag.AlignCenter)
         same = sum(1 for r in found if r["criteria_changed"] == 0 and r["score_before"] == r["score_after"])
         self.recheck_summary.setText(f"Перепроверено работ: {len(found)}; без изменений: {same}"
                                      + (f" ({100 * same / len(found):.0f} %)" if found else ""))
@@ -500,8 +572,7 @@ LIST_HEADERS = ["Год", "Вид", "Предмет", "Параллель", "Д�
 
 
 def _list_cells(r: dict) -> list[str]:
-    date = ".".join(reversed(r["date"].split("-"))) if r["date"] else ""
-    return [r["year_label"], r["kind_label"], r["subject"], str(r["grade"]), date, str(r["n"]), str(r["absent"]),
+    return [r["year_label"], r["kind_label"], r["subject"], str(r["grade"]), _date(r["date"]), str(r["n"]), str(r["absent"]),
             str(r["tasks"] or "—"), r["scale_name"] or "не назначена"]
 
 
