@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -15,12 +16,45 @@ from app.core.errors import Cancelled, UserError
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 
 
+# argparse speaks English; its few usage messages are put into Russian here.
+_ARGPARSE_RU = [
+    (r"unrecognized arguments: (.*)", r"лишние аргументы: \1"),
+    (r"the following arguments are required: (.*)", r"не указаны обязательные аргументы: \1"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)",
+     r"аргумент \1: недопустимое значение \2 (возможны: \3)"),
+    (r"argument (\S+): invalid (\w+) value: (.*)", r"аргумент \1: недопустимое значение \3"),
+    (r"argument (\S+): expected one argument", r"аргумент \1: после него нужно указать значение"),
+    (r"ambiguous option: (.*)", r"неоднозначный параметр: \1"),
+]
+
+
+def _russian(message: str) -> str:
+    for pattern, replacement in _ARGPARSE_RU:
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, "Использование: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with Russian usage errors and exit code 2."""
+    """argparse with Russian usage errors, Russian help headings and exit code 2."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "аргументы"
+        self._optionals.title = "параметры"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="показать эту справку и выйти")
 
     def error(self, message: str):  # noqa: D401 - argparse API
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"Ошибка в командной строке: {message}\n"
+        sys.stderr.write(f"Ошибка в командной строке: {_russian(message)}\n"
                          "Справка по командам: python -m app --help\n")
         sys.exit(EXIT_USAGE)
 
@@ -28,8 +62,10 @@ class _Parser(argparse.ArgumentParser):
 def _build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m app", description="«Объектив» — командная строка.")
     p.add_argument("--db", type=Path, help="файл базы школы (по умолчанию — в папке данных пользователя)")
-    p.add_argument("--version", action="version", version=f"Объектив {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="команда", parser_class=_Parser)
+    p.add_argument("--version", action="version", version=f"Объектив {__version__}",
+                   help="показать версию программы и выйти")
+    sub = p.add_subparsers(dest="command", metavar="команда", parser_class=_Parser,
+                           title="команды")
 
     s = sub.add_parser("init", help="создать пустую базу школы")
     s.add_argument("--school", help="полное наименование школы")
@@ -71,6 +107,10 @@ def _build_parser() -> argparse.ArgumentParser:
     s.add_argument("files", nargs="+", type=Path, metavar="FILE.zip")
     s.add_argument("--out", type=Path, required=True, metavar="OUT.xlsx")
     s.add_argument("--json", action="store_true", help="краткий итог в формате JSON")
+    for command in sub.choices.values():
+        # --db is accepted after the command too; given there, it wins over the global one.
+        command.add_argument("--db", type=Path, default=argparse.SUPPRESS,
+                             help="файл базы школы")
     return p
 
 
@@ -134,8 +174,11 @@ def cmd_import(args) -> int:
     report = import_files(db, args.files, kind=args.kind, dry_run=args.dry_run, options=options)
     if args.json:
         _out(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
-    else:
+    elif report.ok:
         _out(report.text())
+    if not report.ok:
+        # The reasons a file was refused are an error report: they go to stderr.
+        sys.stderr.write(report.text() + "\n")
     return EXIT_OK if report.ok else EXIT_BAD_INPUT
 
 

@@ -44,7 +44,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.ctx = ctx
         self.pages: dict[str, QtWidgets.QWidget] = {}
         self.setAcceptDrops(True)
-        self.setMinimumSize(1000, 640)
+        self.setMinimumSize(760, 560)  # small school netbooks (1024x600) must fit
         self._build_body()
         self._build_menus()
         self.statusBar().showMessage("Готово")

@@ -68,3 +68,27 @@ def test_main_py_routes_commands_to_cli(tmp_path):
     out = subprocess.run([sys.executable, "main.py", "--db", str(db), "init"], cwd=ROOT,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and db.exists()
+
+
+def test_argparse_messages_are_russian():
+    for argv in (["analyze", "--bogus"], ["import"], ["import", "x.xlsx", "--kind", "zz"]):
+        out = run(*argv)
+        assert out.returncode == 2
+        assert "Использование:" in out.stderr
+        for english in ("unrecognized", "required", "invalid choice", "usage:"):
+            assert english not in out.stderr, (argv, out.stderr)
+
+
+def test_db_option_after_the_command(tmp_path):
+    db = tmp_path / "s.db"
+    assert run("init", "--school", "МБОУ СОШ № 5", "--db", db).returncode == 0
+    info = run("info", "--db", db)
+    assert info.returncode == 0 and "СОШ № 5" in info.stdout
+
+
+def test_import_of_a_missing_file_explains_on_stderr(tmp_path):
+    db = tmp_path / "s.db"
+    assert run("--db", db, "init").returncode == 0
+    out = run("--db", db, "import", tmp_path / "нет-такого.xlsx", "--dry-run")
+    assert out.returncode == 1
+    assert "нет-такого.xlsx" in out.stderr and "не найден" in out.stderr
