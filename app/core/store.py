@@ -13,7 +13,28 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import sqlite_utils
+
+def _import_sqlite_utils():
+    """Import sqlite-utils without letting it pull in numpy.
+
+    sqlite-utils imports numpy (when installed) only to map numpy scalar types to column types; we never
+    hand it numpy values, and importing numpy costs about a sixth of the application's start-up. numpy
+    stays importable for whoever needs it later (the charts).
+    """
+    import sys
+
+    if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
+        import sqlite_utils as module
+        return module
+    sys.modules["numpy"] = None  # makes `import numpy` raise ImportError for this one import
+    try:
+        import sqlite_utils as module
+    finally:
+        del sys.modules["numpy"]
+    return module
+
+
+sqlite_utils = _import_sqlite_utils()
 
 from .errors import StoreError
 

@@ -38,6 +38,11 @@ class _FirstPaint:
 def run(argv: list[str] | None = None, *, started: float | None = None) -> int:
     started = started if started is not None else time.perf_counter()
     args = _parse(sys.argv[1:] if argv is None else argv)
+    # The core (sqlite-utils and friends) is imported before PySide6 on purpose: once PySide6 is
+    # loaded it inspects the source of every module imported after it, which slows start-up.
+    import app.core.overview  # noqa: F401
+    import app.core.store  # noqa: F401
+
     from .qt import QtCore, QtGui, QtWidgets
     from .context import AppContext
     from .main_window import MainWindow

@@ -1,11 +1,28 @@
-"""The one place that imports PySide6 and pyqtgraph; every UI module imports from here."""
+"""The one place that imports PySide6 and pyqtgraph; every UI module imports from here.
+
+pyqtgraph (with numpy) costs a large share of start-up, and the first page shown draws no chart, so it is
+imported on first use: `from app.ui.qt import pg` in a chart module loads it then.
+"""
+from __future__ import annotations
+
 from PySide6 import QtCore, QtGui, QtPrintSupport, QtSvg, QtWidgets  # noqa: F401
-
-import pyqtgraph as pg  # noqa: E402,F401
-
-pg.setConfigOptions(antialias=True, background="w", foreground="#202830")
 
 Signal = QtCore.Signal
 Slot = QtCore.Slot
 
 __all__ = ["QtCore", "QtGui", "QtPrintSupport", "QtSvg", "QtWidgets", "pg", "Signal", "Slot"]
+
+
+def _load_pyqtgraph():
+    import pyqtgraph
+
+    pyqtgraph.setConfigOptions(antialias=True, background="w", foreground="#202830")
+    return pyqtgraph
+
+
+def __getattr__(name: str):
+    if name == "pg":
+        module = _load_pyqtgraph()
+        globals()["pg"] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -38,15 +38,25 @@ class _Runnable(QtCore.QRunnable):
             result = self.fn(db, self._progress, self.cancel_event.is_set)
         except BaseException as exc:  # noqa: BLE001 - reported on the GUI thread
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self.relay.failed.emit(exc)
+            self._emit(self.relay.failed, exc)
         else:
-            self.relay.finished.emit(result)
+            self._emit(self.relay.finished, result)
         finally:
             if db is not None:
                 db.close()
 
+    @staticmethod
+    def _emit(signal, value) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            pass  # the application is closing and the receiver is gone: nobody waits for the answer
+
     def _progress(self, done: int, total: int) -> None:
-        self.relay.progressed.emit(int(done), int(total))
+        try:
+            self.relay.progressed.emit(int(done), int(total))
+        except RuntimeError:
+            pass
 
 
 class TaskRunner(QtCore.QObject):
