@@ -140,7 +140,7 @@ def tree_size(path: Path) -> int:
 
 def smoke(bundle: Path, package: Path | None, version: str, report: Path) -> dict:
     cmd = [sys.executable, str(HERE / "smoke_test.py"), "--bundle", str(bundle),
-           "--expect-version", version, "--report", str(report)]
+           "--expect-version", version, "--report", str(report), "--source", str(ROOT)]
     if package is not None and package.suffix == ".gz":
         cmd += ["--tarball", str(package)]
     if subprocess.run(cmd).returncode != 0:

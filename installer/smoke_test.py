@@ -2,6 +2,7 @@
 
     python installer/smoke_test.py --bundle installer/build/dist/objektiv
            [--tarball objektiv-X-linux-x86_64.tar.gz] [--expect-version X] [--runs 3] [--report FILE]
+           [--source REPO_ROOT]
 
 With --tarball the archive is unpacked and installed by its install-user.sh into the temporary
 HOME, and the installed copy is tested, then uninstalled. Standard library only: it never imports
@@ -12,6 +13,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -51,11 +54,14 @@ class Runner:
                                f"stdout: {_text(proc.stdout)[-2000:]}\nstderr: {_text(proc.stderr)[-3000:]}")
         return proc
 
-    def gui_start(self, *args: str) -> tuple[float, float]:
-        """Start the window offscreen; return (seconds until «OK» appeared, seconds the app reported)."""
+    def gui_start(self, *args: str, command: list[str] | None = None) -> tuple[float, float]:
+        """Start the window offscreen; return (seconds until «OK» appeared, seconds the app reported).
+
+        `command` replaces the program (e.g. [python, main.py] for the from-source baseline).
+        """
         started = time.perf_counter()
-        proc = subprocess.Popen([str(self.exe), *args, "--smoke-gui"], env=self.env, cwd=self.home,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen([*(command or [str(self.exe)]), *args, "--smoke-gui"], env=self.env,
+                                cwd=self.home, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
             line = proc.stdout.readline().decode("utf-8", "replace").strip()
             seen = time.perf_counter() - started
@@ -221,17 +227,63 @@ def check_bad_input(r: Runner, work: Path) -> None:
         raise SmokeFailure(f"сообщение об ошибке не по-русски или не в UTF-8: {proc.stderr[:300]!r}")
 
 
-def check_gui(r: Runner, db: Path, runs: int) -> dict:
-    """The window opens offscreen and paints: on the demo school (timed) and on a first start."""
-    seen, reported = [], []
+def check_gui(r: Runner, db: Path, runs: int, source: Path | None) -> dict:
+    """The window opens offscreen and paints: on the demo school (timed) and on a first start.
+
+    With `source` (the repository root) the same start from source code (this Python, main.py)
+    is timed in turns with the bundle, as the baseline the bundle's figure is compared with.
+    """
+    seen, reported, from_source = [], [], []
     for _ in range(runs):
         s, rep = r.gui_start("--db", str(db))
         seen.append(s)
         reported.append(rep)
+        if source is not None:
+            from_source.append(r.gui_start("--db", str(db), command=[sys.executable, str(source / "main.py")])[0])
     fresh = Runner(r.exe, r.home.parent / "fresh-home")  # creates the empty profile folders
     fresh.gui_start()  # no school yet: the window must still open (the first-start offer is a dialog)
-    return {"gui_start_seconds": seen, "gui_start_median": statistics.median(seen),
-            "gui_paint_reported_median": statistics.median(reported)}
+    result = {"gui_start_seconds": seen, "gui_start_median": statistics.median(seen),
+              "gui_paint_reported_median": statistics.median(reported)}
+    if from_source:
+        result.update(source_start_seconds=from_source, source_start_median=statistics.median(from_source),
+                      bundle_to_source_ratio=round(statistics.median(seen) / statistics.median(from_source), 2))
+    return result
+
+
+def _usable_strace() -> list[str] | None:
+    """strace with the options to log file opens, or None (not Linux, not installed, ptrace forbidden)."""
+    path = shutil.which("strace") if sys.platform.startswith("linux") else None
+    if path is None:
+        return None
+    cmd = [path, "-f", "-qq", "-s", "4096", "-e", "trace=open,openat"]
+    probe = subprocess.run([*cmd, "-o", os.devnull, "true"], capture_output=True, timeout=60)
+    return cmd if probe.returncode == 0 else None
+
+
+def check_bundled_font(r: Runner, db: Path, work: Path) -> dict:
+    """The PDF fonts come from the bundle's own fonts/ folder, not from the system (Linux: via strace)."""
+    fonts_dir = r.exe.resolve().parent / "_internal" / "fonts"
+    bundled = sorted(p.name for p in fonts_dir.glob("*.tt[fc]")) if fonts_dir.is_dir() else []
+    if not bundled and not IS_WIN:
+        raise SmokeFailure(f"в сборке нет шрифта с кириллицей ({fonts_dir})")
+    strace = _usable_strace()
+    if strace is None or not bundled:
+        return {"bundled_fonts": bundled, "font_source_checked": False}
+    log = work / "strace.log"
+    pdf = work / "plan-font-check.pdf"
+    proc = subprocess.run([*strace, "-o", str(log), str(r.exe), "--db", str(db), "plan-pdf", str(pdf)],
+                          env=r.env, cwd=r.home, capture_output=True, timeout=TIMEOUT)
+    if proc.returncode != 0 or not pdf.is_file():
+        raise SmokeFailure(f"plan-pdf под strace: код {proc.returncode}\n{_text(proc.stderr)[-2000:]}")
+    found = re.findall(r'open(?:at)?\(.*?"([^"]+\.tt[fc])".*= \d+$', log.read_text("utf-8", "replace"),
+                       flags=re.IGNORECASE | re.MULTILINE)  # successful opens only
+    opened = {Path(m) for m in found}
+    if not opened:
+        raise SmokeFailure("plan-pdf не открыл ни одного файла шрифта")
+    foreign = sorted(str(p) for p in opened if fonts_dir not in Path(os.path.realpath(p)).parents)
+    if foreign:
+        raise SmokeFailure(f"PDF взял шрифт не из папки программы: {foreign}")
+    return {"bundled_fonts": bundled, "font_source_checked": True}
 
 
 def program_exe(bundle: Path) -> Path:
@@ -244,7 +296,8 @@ def program_exe(bundle: Path) -> Path:
     return exe
 
 
-def smoke(bundle: Path, tarball: Path | None, expect_version: str | None, runs: int) -> dict:
+def smoke(bundle: Path, tarball: Path | None, expect_version: str | None, runs: int,
+          source: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="objektiv-smoke-") as tmp:
         base = Path(tmp)
         home, work = base / "home", base / "work"
@@ -256,7 +309,9 @@ def smoke(bundle: Path, tarball: Path | None, expect_version: str | None, runs: 
         r = Runner(exe, home)
         report = {"exe": str(exe) if not tarball else "~/.local/opt/objektiv/objektiv"}
         report.update(check_cli(r, work, expect_version))
-        report.update(check_gui(r, Path(report.pop("db")), runs))
+        db = Path(report.pop("db"))
+        report.update(check_bundled_font(r, db, work))
+        report.update(check_gui(r, db, runs, source))
         if snapshot(exe.parent) != before:
             raise SmokeFailure("программа записала что-то в свою папку: данные должны жить в папке пользователя")
         if tarball:
@@ -272,10 +327,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--expect-version", help="версия, которую должна назвать программа")
     p.add_argument("--runs", type=int, default=3, help="сколько раз замерить запуск окна")
     p.add_argument("--report", type=Path, help="записать итог в JSON")
+    p.add_argument("--source", type=Path,
+                   help="папка с исходниками: замерить и запуск из исходников этим же Python (для сравнения)")
     args = p.parse_args(argv)
     try:
         report = smoke(args.bundle.resolve(), args.tarball and args.tarball.resolve(),
-                       args.expect_version, args.runs)
+                       args.expect_version, args.runs, args.source and args.source.resolve())
     except SmokeFailure as exc:
         print(f"ПРОВЕРКА НЕ ПРОЙДЕНА: {exc}", file=sys.stderr)
         return 1

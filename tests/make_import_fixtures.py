@@ -214,6 +214,31 @@ def vpr_csv_reform(path: Path, *, seed: int = 5) -> Path:
     return path
 
 
+PHYS8_TASKS = ["1", "2", "3.1", "3.2", "Задание 4", "5(1)", "5(2)"]
+PHYS8_MAX = [1, 2, 1, 2, 2, 1, 3]
+
+
+def vpr_sheets_per_class(path: Path, *, seed: int = 6) -> Path:
+    """A sheet per class, the class only in the sheet's title; a «Максимум» row written in the code
+    column, a row of averages under the pupils, a variant column, and a sheet of totals with no table."""
+    rng = random.Random(seed)
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for k, cls in enumerate(("8А", "8Б")):
+        ws = wb.create_sheet(cls)
+        ws.append([f"ВПР. Физика. {cls} класс. Дата проведения 10.04.2025"])
+        ws.append(["№", "Код", "Вариант", *PHYS8_TASKS, "Первичный балл", "Отметка"])
+        ws.append(["", "Максимум", "", *PHYS8_MAX, sum(PHYS8_MAX), ""])
+        totals = []
+        for i in range(5):
+            sc = _scores(rng, PHYS8_MAX, rng.uniform(0.3, 0.95))
+            totals.append(sum(sc))
+            ws.append([i + 1, 81001 + 100 * k + i, 1 + i % 2, *sc, sum(sc), _mark(sum(sc), [4, 7, 10])])
+        ws.append(["Среднее", "", "", *[""] * len(PHYS8_TASKS), round(sum(totals) / len(totals), 1), ""])
+    wb.create_sheet("Итоги").append(["Средний первичный балл по параллели указан на листах классов."])
+    return _save(wb, path)
+
+
 def vpr_no_year(path: Path) -> Path:
     """A form with no date and no year anywhere: the year must be given (--year)."""
     wb = openpyxl.Workbook()
@@ -444,6 +469,7 @@ def make_all(out: Path = OUT) -> list[Path]:
         vpr_names(out / "vpr_names_math_4Б.xlsx"),
         vpr_csv_reform(out / "vpr_bio5_2025.csv"),
         vpr_no_year(out / "vpr_no_year.xlsx"),
+        vpr_sheets_per_class(out / "vpr_sheets_per_class_phys8.xlsx"),
         journal_long(out / "journal_long_2024-2025_cp1251.csv", encoding="cp1251", delimiter=";",
                      header=["Класс", "ФИО", "Предмет", "Период", "Отметка"]),
         journal_long(out / "journal_long_bom_comma.csv", encoding="utf-8-sig", delimiter=",",

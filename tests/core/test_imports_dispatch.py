@@ -18,7 +18,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import make_import_fixtures as fixtures  # noqa: E402
 
-GOOD = ["vpr_simple_math5.xlsx", "vpr_merged_rus6.xlsx", "vpr_portal_hist7.xlsx", "vpr_bio5_2025.csv",
+GOOD = ["vpr_simple_math5.xlsx", "vpr_sheets_per_class_phys8.xlsx", "vpr_merged_rus6.xlsx", "vpr_portal_hist7.xlsx", "vpr_bio5_2025.csv",
         "journal_long_2024-2025_cp1251.csv", "journal_wide_subjects.xlsx", "journal_wide_periods.xlsx",
         "journal_long_tab_2024-2025.csv", "gia_oge_math_2025.xlsx", "gia_ege_rus_2025.csv"]
 
@@ -38,7 +38,7 @@ def dump(db) -> dict:
 
 @pytest.mark.parametrize("name, kind", [
     ("vpr_simple_math5.xlsx", "vpr"), ("vpr_merged_rus6.xlsx", "vpr"), ("vpr_portal_hist7.xlsx", "vpr"),
-    ("vpr_names_math_4Б.xlsx", "vpr"), ("vpr_bio5_2025.csv", "vpr"), ("vpr_no_year.xlsx", "vpr"),
+    ("vpr_names_math_4Б.xlsx", "vpr"), ("vpr_bio5_2025.csv", "vpr"), ("vpr_no_year.xlsx", "vpr"), ("vpr_sheets_per_class_phys8.xlsx", "vpr"),
     ("journal_long_2024-2025_cp1251.csv", "journal"), ("journal_long_bom_comma.csv", "journal"),
     ("journal_long_tab_2024-2025.csv", "journal"), ("journal_wide_subjects.xlsx", "journal"),
     ("journal_wide_periods.xlsx", "journal"), ("gia_oge_math_2025.xlsx", "gia"), ("gia_ege_rus_2025.csv", "gia"),
@@ -163,9 +163,10 @@ def test_cli_import_dry_run_json_and_exit_codes(empty_db_path, tmp_path, capsys)
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and data["ok"] and data["files"][0]["batch_id"] == 1
     code = cli.main(["--db", str(empty_db_path), "import", str(tmp_path / "nope.xlsx")])
-    assert code == 1 and "не найден" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert code == 1 and "не найден" in captured.err and captured.out == ""
     code = cli.main(["--db", str(empty_db_path), "import", str(DATA / "bad_pdf_renamed.xlsx")])
-    assert code == 1 and "PDF" in capsys.readouterr().out
+    assert code == 1 and "PDF" in capsys.readouterr().err
     code = cli.main(["--db", str(empty_db_path), "import", str(DATA / "vpr_no_year.xlsx"), "--year", "2023/2024"])
     assert code == 0
     shutil.copy(DATA / "vpr_no_year.xlsx", tmp_path / "same.xlsx")

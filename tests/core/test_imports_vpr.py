@@ -185,3 +185,17 @@ def test_demo_school_form_matches_pupils_by_code(demo_db, tmp_path):
     after = store.table_counts(demo_db)
     assert after["student"] == before["student"] and after["procedure"] == before["procedure"]
     assert report.files[0].changed > 0                   # the demo already had these results: updated
+
+
+def test_a_sheet_per_class_with_averages_below_and_maxima_in_the_code_column(empty_db):
+    report = _one(empty_db, "vpr_sheets_per_class_phys8.xlsx")
+    pv = report.previews[0]
+    assert (pv.rows_total, pv.rows_ok, len(pv.problems)) == (10, 10, 0)
+    rows = _results(empty_db, "Физика")
+    assert {r["class"] for r in rows} == {"8А", "8Б"} and len(rows) == 10
+    assert {r["variant"] for r in rows} == {"1", "2"}
+    assert [(t["number"], t["max_score"]) for t in _tasks(empty_db, "Физика")] == list(
+        zip(["1", "2", "3.1", "3.2", "4", "5(1)", "5(2)"], fixtures.PHYS8_MAX))
+    proc = store.rows(empty_db, "SELECT p.grade, p.date, p.max_score, y.label FROM procedure p "
+                                "JOIN academic_year y ON y.id = p.year_id")
+    assert proc == [{"grade": 8, "date": "2025-04-10", "max_score": 12, "label": "2024/2025"}]

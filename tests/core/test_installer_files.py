@@ -201,6 +201,69 @@ def test_resource_path_from_source_and_frozen(monkeypatch, tmp_path):
         resource_path("..", "secret")
 
 
+def test_frozen_program_finds_the_font_in_its_own_folder(monkeypatch, tmp_path):
+    """In the bundle, app.core.fonts looks in sys._MEIPASS/fonts first, where the spec puts the font."""
+    from app.core import fonts
+
+    ns = _spec_namespace()
+    bundled = ns["bundled_fonts"]()
+    meipass = tmp_path / "_internal"
+    (meipass / "fonts").mkdir(parents=True)
+    for src, _dest in bundled:
+        shutil.copy2(src, meipass / "fonts" / Path(src).name)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(meipass), raising=False)
+    monkeypatch.delenv("OBJEKTIV_FONT_DIR", raising=False)
+    fonts.find_cyrillic_font.cache_clear()
+    try:
+        pair = fonts.find_cyrillic_font()
+    finally:
+        fonts.find_cyrillic_font.cache_clear()
+    assert fonts._font_dirs()[0] == meipass / "fonts"  # noqa: SLF001
+    assert pair.regular.parent == meipass / "fonts" and pair.bold.parent == meipass / "fonts"
+
+
+# --- The school's data: in the user's data folder, never beside the program --------------------
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG folders")
+def test_default_db_path_is_in_user_data_folder(monkeypatch, tmp_path):
+    from app.core.paths import bundle_dir
+    from app.core.store import default_db_path
+
+    data_home = tmp_path / "data home"
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    assert default_db_path() == data_home / "objektiv" / "school.db"
+    # The same from the installed bundle: the program folder is not where the data goes.
+    bundle = tmp_path / "opt" / "objektiv" / "_internal"
+    bundle.mkdir(parents=True)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
+    assert bundle_dir() == bundle
+    assert default_db_path() == data_home / "objektiv" / "school.db"
+    assert not default_db_path().is_relative_to(bundle.parent)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG folders")
+def test_cli_without_db_writes_only_to_the_data_folder(tmp_path):
+    """`init` without --db, run from another folder: the file appears in XDG_DATA_HOME and nowhere else."""
+    home, cwd = tmp_path / "home", tmp_path / "cwd"
+    cwd.mkdir()
+    env = {"HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
+           "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONPATH": str(ROOT)}
+    program_dirs = (ROOT, ROOT / "app", ROOT / "app" / "core", ROOT / "resources")
+
+    def dbs_beside_program() -> set[Path]:
+        return {p for d in program_dirs for p in d.glob("*.db")}
+
+    before = dbs_beside_program()
+    proc = subprocess.run([sys.executable, "-m", "app", "init", "--school", "МБОУ «Школа № 1»"],
+                          cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert (home / "data" / "objektiv" / "school.db").is_file()
+    assert list(cwd.iterdir()) == []
+    assert dbs_beside_program() <= before  # nothing beside the program
+
+
 # --- Linux package --------------------------------------------------------------------------------
 
 def _desktop_entry(path: Path) -> dict[str, str]:
@@ -303,3 +366,35 @@ def test_scripts_are_executable_shell():
         if not sys.platform.startswith("win"):
             assert os.access(path, os.X_OK)
             assert subprocess.run(["sh", "-n", str(path)], capture_output=True).returncode == 0
+
+
+def test_about_box_shows_the_pyproject_version(qtbot):
+    """Справка → О программе: the real message box names the version from pyproject.toml."""
+    from app.ui.context import AppContext
+    from app.ui.main_window import MainWindow
+    from app.ui.qt import QtCore, QtWidgets
+
+    window = MainWindow(AppContext())
+    qtbot.addWidget(window)
+    texts: list[str] = []
+
+    def read_and_close() -> None:
+        box = QtWidgets.QApplication.activeModalWidget()
+        if not isinstance(box, QtWidgets.QMessageBox):
+            QtCore.QTimer.singleShot(20, read_and_close)
+            return
+        texts.append(box.text())
+        box.accept()
+
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Справка")
+    about = next(a for a in help_menu.actions() if a.text() == "О программе")
+    QtCore.QTimer.singleShot(0, read_and_close)
+    about.trigger()
+    assert len(texts) == 1 and f"Версия {_pyproject_version()}" in texts[0]
+
+
+def test_committed_icons_are_what_make_icons_renders(qapp, tmp_path):
+    """The PNG and ICO in resources/icons were made from the SVG by the script (none edited by hand)."""
+    make_icons = _load("make_icons")
+    for path in make_icons.make_icons(out_dir=tmp_path):
+        assert path.read_bytes() == (ICONS / path.name).read_bytes(), f"run installer/make_icons.py ({path.name})"

@@ -283,7 +283,7 @@ def import_files(db, paths, *, kind: str = "auto", dry_run: bool = False, option
     options: 'year', 'class_label', 'subject', 'grade', 'exam', 'period'; 'students' (choices for
     ambiguous pupils: key → student id or 'new'); 'mappings' (journal column roles by header
     signature); 'skip_bad_rows' (load the recognised rows of a file that has rejected ones);
-    'per_file' ({path: options} overriding the rest for one file).
+    'per_file' ({path: options} overriding the rest for one file; there 'kind' too).
     """
     options = dict(options or {})
     paths = [Path(p) for p in paths]
@@ -292,7 +292,8 @@ def import_files(db, paths, *, kind: str = "auto", dry_run: bool = False, option
     for i, path in enumerate(paths):
         check_cancel(cancel)
         sub = _sub_progress(progress, i, total)
-        report.files.append(_preview_one(db, path, kind, _file_options(options, path), sub, cancel))
+        own = _file_options(options, path)
+        report.files.append(_preview_one(db, path, own.pop("kind", None) or kind, own, sub, cancel))
     if progress:
         progress(_PREVIEW_SHARE, 1000)
     if dry_run or not report.ok:

@@ -17,8 +17,9 @@ from app.core.domain import parse_class_label
 from .base import Preview
 from .students import Matcher, clean_class_label, clean_name, known_subjects, subject_in_text
 from .table_reader import Header, Sheet, find_header, meta_lines, norm, peek, read_book, to_int
-from .vpr import (Block, ResultRow, SheetContext, TaskSpec, apply_scale, ask_missing, commit, count_students,
+from .vpr import (Block, ResultRow, SheetContext, TaskSpec, apply_scale, ask_missing, count_students,
                   fill_scores, parse_mark, sheet_context)
+from .writer import commit
 
 KIND = "gia"
 ROLES = [
@@ -118,7 +119,12 @@ def _read_sheet(db, sheet: Sheet, header: Header, path: Path, options, known, pv
     if "subject" in cols:
         ctx.subject = ctx.subject or "—"          # per row
     pv.fatal = pv.fatal or sheet.formula_message(header.row)
-    if kind is None or pv.fatal or ask_missing(pv, ctx, need_class=False):
+    if pv.fatal:
+        return []
+    missing = ask_missing(pv, ctx, need_class=False)        # everything open is asked at once
+    if kind is None:
+        pv.missing_options.pop("grade", None)                 # the exam answers it
+    if kind is None or missing:
         return []
     rows = _rows(db, sheet, header, cols, ctx, kind, options, known, pv, cancel)
     return _blocks(db, rows, sheet, ctx, kind, cols, pv)

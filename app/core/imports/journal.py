@@ -109,7 +109,12 @@ def _bare_numerals(labels: list[str], roles: list[str]) -> list[str]:
     return roles
 
 
+_PUPIL_RES = [rx for r, rx in _ROLE_RES if r in ("name", "code", "surname")]
+
+
 def _score(labels: list[str]) -> float:
+    if not any(label and rx.search(label) for label in labels for rx in _PUPIL_RES):
+        return 0                                  # no pupil column: not a header (most rows are data)
     roles = guess_roles(labels, {})
     base = {r for r in roles if ":" not in r} - {"ignore"}
     wide = sum(1 for r in roles if ":" in r)
@@ -147,6 +152,7 @@ class Layout:
     labels: list[str]            # as written, for the mapping editor
     roles: list[str]
     source: str                  # 'auto' | 'saved' | 'user'
+    samples: list[str] = field(default_factory=list)   # a value of each column, to show what it holds
 
 
 @dataclass
@@ -202,7 +208,7 @@ def preview(db, path: Path, options: dict, *, progress=None, cancel=None) -> Pre
             roles, source = saved["roles"], "saved"
         else:
             roles, source = guess_roles(header.labels, known), "auto"
-        payload.layouts.append(Layout(sheet.name, sig, header.raw, roles, source))
+        payload.layouts.append(Layout(sheet.name, sig, header.raw, roles, source, _samples(sheet, header)))
         _read_sheet(db, sheet, header, roles, path, options, known, pv, cancel)
         if progress:
             progress(n + 1, len(headers))
@@ -213,6 +219,15 @@ def preview(db, path: Path, options: dict, *, progress=None, cancel=None) -> Pre
         pv.fatal = "в таблице нет ни одной отметки от 2 до 5."
     _count(pv)
     return pv
+
+
+def _samples(sheet: Sheet, header: Header, depth: int = 30) -> list[str]:
+    """The first value under each header cell (within `depth` rows)."""
+    out = []
+    for c in range(len(header.raw)):
+        out.append(next((t for r in range(header.row + 1, min(header.row + 1 + depth, len(sheet.rows)))
+                         if (t := sheet.text(r, c))), ""))
+    return out
 
 
 def _first_row(sheet: Sheet) -> Header | None:

@@ -368,6 +368,50 @@ class Resolver:
             self.enrol(sid, year_label, class_label)
         return sid
 
+    def student_ids(self, items: list[tuple[Match, str | None, str | None]]) -> list[int]:
+        """`student_id` for many pupils at once (match, year, class): the new pupils and enrolments
+        are written in bulk, which is what makes a 600-row form quick to commit."""
+        out: list[int | None] = [None] * len(items)
+        fresh: list[tuple[int, str, str | None]] = []          # (item index, code, name)
+        pending: dict[object, int] = {}                         # key, code or (year, class, name) → fresh index
+        for i, (m, year_label, class_label) in enumerate(items):
+            sid = m.student_id or self._students.get(m.key) or self._existing(m, year_label, class_label)
+            if sid is not None:
+                out[i] = sid
+                continue
+            named = (year_label, class_label, name_key(m.name)) if m.name and year_label and class_label else None
+            found = next((pending[k] for k in (m.key, m.code, named) if k is not None and k in pending), None)
+            if found is None:
+                found = len(fresh)
+                fresh.append((i, self._code_for(m), m.name or None))
+            for k in (m.key, m.code, named):
+                if k is not None:
+                    pending.setdefault(k, found)
+            out[i] = -1 - found                                   # resolved after the insert
+        ids = self.log.insert_many("student", ["code", "full_name"], [(c, n) for _, c, n in fresh])
+        for (i, code, _name), sid in zip(fresh, ids):
+            self._codes[code] = sid
+            m, year_label, class_label = items[i]
+            if year_label and class_label:
+                self._names(year_label).setdefault((class_label, name_key(m.name)), sid)
+        result = [ids[-1 - v] if v < 0 else v for v in out]
+        enrol_rows = []
+        for (m, year_label, class_label), sid in zip(items, result):
+            self._students[m.key] = sid
+            if year_label and class_label and not self._is_enrolled(sid, year_label):
+                year_id = self.year_id(year_label)
+                enrol_rows.append((sid, year_id, self.class_id(year_label, class_label)))
+                self._enrolled[year_id].add(sid)
+        self.log.insert_many("enrolment", ["student_id", "year_id", "class_id"], enrol_rows)
+        return result
+
+    def _is_enrolled(self, sid: int, year_label: str) -> bool:
+        year_id = self.year_id(year_label)
+        if year_id not in self._enrolled:
+            self._enrolled[year_id] = {s for (s,) in self.db.execute(
+                "SELECT student_id FROM enrolment WHERE year_id = ?", [year_id])}
+        return sid in self._enrolled[year_id]
+
     @property
     def _codes(self) -> dict[str, int]:
         if self._code_ids is None:
@@ -418,10 +462,7 @@ class Resolver:
 
     def enrol(self, sid: int, year_label: str, class_label: str) -> None:
         year_id = self.year_id(year_label)
-        if year_id not in self._enrolled:
-            self._enrolled[year_id] = {s for (s,) in self.db.execute(
-                "SELECT student_id FROM enrolment WHERE year_id = ?", [year_id])}
-        if sid not in self._enrolled[year_id]:
+        if not self._is_enrolled(sid, year_label):
             self.log.insert("enrolment", {"student_id": sid, "year_id": year_id,
                                           "class_id": self.class_id(year_label, class_label)})
             self._enrolled[year_id].add(sid)

@@ -9,23 +9,24 @@ year come from the sheet, its name, the file name, or the options. Absent pupils
 присутствовал», «отсутствовал») get an absent result; «X» is a task not done (NULL score). With
 no mark column the mark is computed from the DB scale of that kind, subject, grade and year.
 
-The procedure/task/result writers at the end are shared with the ГИА importer.
+Writing to the DB (``commit``) lives in ``writer``, shared with the ГИА importer.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from app.core.domain import parse_class_label
 from app.core.scales import mark_for
 
-from . import ChangeLog
 from .base import Preview
-from .students import (Match, Matcher, Resolver, ambiguity_text, class_in_text, clean_class_label,
+from .students import (Match, Matcher, ambiguity_text, class_in_text, clean_class_label,
                        clean_name, code_text, date_in_text, grade_in_text, known_subjects, subject_in_text,
                        bare_year_in_text, year_in_text, year_of_date)
 from .table_reader import Sheet, find_header, meta_lines, norm, peek, read_book, to_int
+from .writer import commit  # noqa: F401 - the commit side, shared with the ГИА importer
 
 KIND = "vpr"
 
@@ -44,6 +45,7 @@ _TASK_RE = re.compile(r"^(?:задание|зад\.?|з\.|№)?\s*(\d{1,2}(?:\s*
                       r"\s*(?:\(\s*(?:макс\w*\.?\s*)?(\d{1,2})\s*(?:б|балл)\w*\.?\s*\))?$")
 _ABSENT_RE = re.compile(r"не\s*присутств|отсутств|не\s*явил|неявка|^н/я$|не был")
 _NOT_DONE = {"x", "х", "-", "—", "–"}
+_TOTALS = re.compile(r"итог|всего|средн|сумма|максим|процент|количеств|выполнени|медиан|^%")
 _LEVELS = {"б": "basic", "базовый": "basic", "п": "advanced", "повышенный": "advanced",
            "в": "high", "высокий": "high"}
 _SHOW_ID = {"code": "код", "name": "ФИО"}
@@ -65,7 +67,12 @@ def task_of(label: str) -> tuple[str, int | None] | None:
     return number, (int(m.group(2)) if m.group(2) else None)
 
 
+_PUPIL_RES = [rx for role, rx in ROLES if role in ("code", "name")]
+
+
 def _header_score(labels: list[str]) -> float:
+    if not any(t and rx.search(t) for t in labels for rx in _PUPIL_RES):
+        return 0                                  # no pupil column: a data row, a title or a note
     roles = {role_of(t) for t in labels if t}
     tasks = sum(1 for t in labels if t and task_of(t))
     if tasks < 2 or not roles & {"code", "name"}:
@@ -344,26 +351,34 @@ def grade_of_column(sheet: Sheet, header: int, col: int) -> int | None:
 
 def _parse_row(sheet: Sheet, lay: Layout, r: int, ctx: SheetContext, matcher: Matcher, pv: Preview):
     """One pupil's row → ResultRow; None for notes, totals and empty rows (problems recorded)."""
-    val = lambda role: sheet.value(r, lay.cols[role]) if role in lay.cols else None  # noqa: E731
+    row = sheet.rows[r]
+    width, cols = len(row), lay.cols
+
+    def val(role: str):
+        c = cols.get(role)
+        return row[c] if c is not None and c < width else None
+
     code = code_text(val("code"))
     name = clean_name(val("name")) or (clean_name(val("code")) if code is None else None)
-    cells = [sheet.value(r, c) for c, _, _ in lay.tasks]
-    has_data = any(v not in (None, "") for v in cells) or val("total") not in (None, "") or \
+    cells = [row[c] if c < width else None for c, _, _ in lay.tasks]
+    has_data = any(v is not None and v != "" for v in cells) or val("total") not in (None, "") or \
         val("mark") not in (None, "")
     if not code and not name:
-        raw = " ".join(sheet.text(r, lay.cols[k]) for k in ("code", "name") if k in lay.cols).strip()
-        if has_data and not raw:
+        raw = " ".join(sheet.text(r, cols[k]) for k in ("code", "name") if k in cols).strip()
+        totals = any(_TOTALS.search(v.lower()) for v in row if type(v) is str)
+        if has_data and not raw and not totals:
             pv.problems.append(sheet.problem(pv.file, r, "нет ни кода участника, ни ФИО."))
         return None
     pv.rows_total += 1
-    cls = clean_class_label(val("class")) if val("class") not in (None, "") else ctx.class_label
+    raw_class = val("class")
+    cls = _class_label(raw_class) if raw_class not in (None, "") else ctx.class_label
     reasons: list[str] = []
-    if val("class") not in (None, "") and cls is None:
-        reasons.append(f"«{sheet.text(r, lay.cols['class'])}» — не класс.")
-    if cls and ctx.grade and parse_class_label(cls)[0] != ctx.grade:
+    if raw_class not in (None, "") and cls is None:
+        reasons.append(f"«{sheet.text(r, cols['class'])}» — не класс.")
+    if cls and ctx.grade and _grade(cls) != ctx.grade:
         reasons.append(f"класс {cls} не относится к {ctx.grade} классам этой работы.")
     res = ResultRow(r + 1, matcher.match(code, name, cls), cls)
-    res.absent = any(isinstance(v, str) and _ABSENT_RE.search(v.lower()) for v in sheet.rows[r]) or \
+    res.absent = any(_ABSENT_RE.search(v.lower()) for v in row if type(v) is str) or \
         norm(val("absent")) in ("нет", "0", "н")
     res.variant = (sheet.text(r, lay.cols["variant"]) or None) if "variant" in lay.cols else None
     res.journal_mark = parse_mark(val("journal"), "отметка по журналу", reasons, allow_text=True)
@@ -379,6 +394,16 @@ def _parse_row(sheet: Sheet, lay: Layout, r: int, ctx: SheetContext, matcher: Ma
         return None
     pv.rows_ok += 1
     return res
+
+
+@lru_cache(maxsize=512)
+def _class_label(value) -> str | None:
+    return clean_class_label(value)
+
+
+@lru_cache(maxsize=512)
+def _grade(label: str) -> int:
+    return parse_class_label(label)[0]
 
 
 def _score(value, task: str | None, maximum: int | None, reasons: list[str]) -> int | None:
@@ -517,99 +542,4 @@ def ambiguous_matches(pv: Preview) -> list[Match]:
                 seen.add(r.match.key)
                 out.append(r.match)
     return out
-
-
-# -- commit (shared with the ГИА importer) ---------------------------------------------------------------
-
-def commit(db, preview: Preview, batch_id: int, *, cancel=None) -> tuple[int, int]:
-    log = ChangeLog(db, batch_id)
-    res = Resolver(db, log)
-    for block in preview.payload or []:
-        write_block(db, log, res, block, batch_id, cancel)
-    res.finish()
-    log.flush()
-    return log.added, log.changed
-
-
-def write_block(db, log: ChangeLog, res: Resolver, block: Block, batch_id: int, cancel) -> None:
-    pid = ensure_procedure(db, log, res, block)
-    task_ids = ensure_tasks(db, log, pid, block.tasks)
-    write_results(db, log, res, pid, block, task_ids, batch_id, cancel)
-
-
-def ensure_procedure(db, log: ChangeLog, res: Resolver, block: Block) -> int:
-    from app.core.domain import PROCEDURE_LABELS
-
-    subject_id, year_id = res.subject_id(block.subject), res.year_id(block.year)
-    found = db.execute("SELECT id, date, max_score, scale_id FROM procedure WHERE kind = ? AND subject_id = ? "
-                       "AND grade = ? AND year_id = ?", [block.kind, subject_id, block.grade, year_id]).fetchone()
-    if found is None:
-        return log.insert("procedure", {
-            "kind": block.kind, "subject_id": subject_id, "grade": block.grade, "year_id": year_id,
-            "date": block.date, "max_score": block.max_score, "scale_id": block.scale_id,
-            "title": f"{PROCEDURE_LABELS[block.kind]}. {block.subject}, {block.grade} класс"})
-    pid, date, max_score, scale_id = found
-    new = {"date": block.date or date, "max_score": block.max_score or max_score,
-           "scale_id": scale_id or block.scale_id}
-    top = max((r.primary or 0 for r in block.results), default=0)
-    if new["max_score"] is not None and top > new["max_score"]:
-        new["max_score"] = top
-    log.update("procedure", pid, new, {"date": date, "max_score": max_score, "scale_id": scale_id})
-    return pid
-
-
-def ensure_tasks(db, log: ChangeLog, pid: int, tasks: list[TaskSpec]) -> list[int]:
-    have = {n: (i, p, m, lv) for i, n, p, m, lv in db.execute(
-        "SELECT id, number, position, max_score, level FROM task WHERE procedure_id = ?", [pid])}
-    ids = []
-    for t in tasks:
-        if t.number in have:
-            tid, pos, mx, lv = have[t.number]
-            log.update("task", tid, {"max_score": max(t.max_score, mx) if t.max_score else mx,
-                                     "level": t.level or lv}, {"max_score": mx, "level": lv})
-            ids.append(tid)
-        else:
-            ids.append(log.insert("task", {"procedure_id": pid, "number": t.number, "position": t.position,
-                                           "max_score": t.max_score or 1, "level": t.level}))
-    return ids
-
-
-_RESULT_COLS = ("class_id", "variant", "primary_score", "mark", "test_score", "journal_mark", "absent")
-
-
-def write_results(db, log: ChangeLog, res: Resolver, pid: int, block: Block, task_ids: list[int],
-                  batch_id: int, cancel) -> None:
-    from app.core.errors import check_cancel
-
-    old = {r[0]: dict(zip(("id", "batch_id") + _RESULT_COLS, r[1:])) for r in db.execute(
-        f"SELECT student_id, id, batch_id, {', '.join(_RESULT_COLS)} FROM result WHERE procedure_id = ?", [pid])}
-    old_scores = {(rid, tid): (rowid, s) for rowid, rid, tid, s in db.execute(
-        "SELECT ts.rowid, ts.result_id, ts.task_id, ts.score FROM task_score ts JOIN result r "
-        "ON r.id = ts.result_id WHERE r.procedure_id = ?", [pid])}
-    fresh_scores = []
-    for n, row in enumerate(block.results):
-        if n % 200 == 0:
-            check_cancel(cancel)
-        sid = res.student_id(row.match, block.year, row.class_label)
-        values = {"class_id": res.class_id(block.year, row.class_label) if row.class_label else None,
-                  "variant": row.variant, "primary_score": row.primary, "mark": row.mark,
-                  "test_score": row.test_score, "journal_mark": row.journal_mark, "absent": int(row.absent)}
-        before = old.get(sid)
-        if before is None:
-            rid = log.insert("result", {"procedure_id": pid, "student_id": sid, **values, "batch_id": batch_id})
-            old[sid] = {"id": rid, "batch_id": batch_id, **values}
-            fresh_scores += [(rid, tid, s) for tid, s in zip(task_ids, row.scores)]
-            continue
-        rid = before["id"]
-        if any(before[k] != v for k, v in values.items()):
-            log.update("result", rid, {**values, "batch_id": batch_id}, before)
-        for tid, s in zip(task_ids, row.scores):
-            prev = old_scores.get((rid, tid))
-            if prev is None:
-                log.insert("task_score", {"result_id": rid, "task_id": tid, "score": s})
-            else:
-                log.update("task_score", prev[0], {"score": s}, {"score": prev[1]})
-    if fresh_scores:
-        db.conn.executemany("INSERT INTO task_score (result_id, task_id, score) VALUES (?, ?, ?)", fresh_scores)
-        log.added += len(fresh_scores)
 
