@@ -156,4 +156,4 @@ def test_dispatcher_and_cli(empty_db_path, capsys):
     capsys.readouterr()
     assert cli_main(["--db", str(empty_db_path), "import", str(DATA / "no_plan_table.docx"),
                      "--kind", "plan"]) == 1
-    assert "не найдена таблица плана" in capsys.readouterr().out
+    assert "не найдена таблица плана" in capsys.readouterr().err
