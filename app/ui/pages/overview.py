@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from app.core.domain import FLAG_LEVEL_LABELS, PLAN_STATUS_LABELS
 from app.core.overview import school_overview
-from app.ui.pages.marks import LazyRefresh
-from app.ui.pages.roster import _fill_table, _simple_table, fit_header
+from app.ui.common import LazyRefresh, fit_header
+from app.ui.common import fill_table as _fill_table
+from app.ui.common import simple_table as _simple_table
 from app.ui.qt import QtCore, QtGui, QtWidgets
 from app.ui.style import ACCENT, DANGER, OK, WARNING, page_header
 
@@ -164,13 +165,11 @@ class OverviewPage(LazyRefresh, QtWidgets.QWidget):
             from app.ui.flags_view import FlagsView
         except ImportError:
             return None
-        view = FlagsView(self.ctx, self)
+        view = FlagsView(self.ctx, self, compact=True)
         if not callable(getattr(view.model, "flags", None)) or not hasattr(view, "table"):
             view.setParent(None)      # a model whose flags() is shadowed cannot paint
             view.deleteLater()
             return None
-        for col in (2, 3):            # year and procedure are in the reason text; keep the panel readable
-            view.table.setColumnHidden(col, True)
         return view
 
     # -- data ---------------------------------------------------------------------------------
