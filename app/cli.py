@@ -93,7 +93,8 @@ def _build_parser() -> argparse.ArgumentParser:
     s.add_argument("out", type=Path, metavar="OUT.xlsx")
     s = sub.add_parser("report", help="отчёт об исполнении плана — PDF или XLSX")
     s.add_argument("out", type=Path, metavar="OUT.pdf|OUT.xlsx")
-    s.add_argument("--period", help="период: год (по умолчанию) или 2025-Q1 … 2025-Q4")
+    s.add_argument("--period", help="период: весь срок плана (по умолчанию), квартал 2025-Q1 … 2025-Q4, "
+                   "календарный год 2025 или учебный год 2025/2026")
     s = sub.add_parser("analysis-report", help="аналитический отчёт — PDF или XLSX")
     s.add_argument("out", type=Path, metavar="OUT.pdf|OUT.xlsx")
     s.add_argument("--year", help="учебный год")

@@ -44,12 +44,12 @@ class PlanTree(QtWidgets.QTreeWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Stretch)
         self.setIndentation(14)
-        for col, width in ((0, 64), (2, 120), (3, 160), (4, 105)):
+        for col, width in ((0, 84), (2, 120), (3, 160), (4, 105)):
             self.setColumnWidth(col, width)
 
     def fill(self, tree: list[dict], visible: set[int] | None = None) -> None:
         """Show the plan; `visible` limits the items shown (filters), None shows all."""
-        self.clear()
+        self.remove_all()
         bold = QtGui.QFont(self.font())
         bold.setBold(True)
         for sec in tree:
@@ -66,6 +66,14 @@ class PlanTree(QtWidgets.QTreeWidget):
             node.setExpanded(True)
             if visible is not None and node.childCount() == 0:
                 node.setHidden(True)
+
+    def remove_all(self) -> None:
+        """Empty the tree. Unlike clear(), taking the rows out hands them back to Python, so
+        shiboken forgets every wrapper of a deleted row: clear() deletes them behind its back and a
+        stale wrapper whose address a new row reuses crashed the next refill (after an undo)."""
+        self.setCurrentItem(None)
+        taken = self.invisibleRootItem().takeChildren()
+        del taken
 
     def _add_item(self, parent, item: dict, bold: QtGui.QFont) -> None:
         status = OVERDUE_LABEL if item["overdue"] else PLAN_STATUS_LABELS[item["status"]]
@@ -436,6 +444,7 @@ class NewPlanDialog(QtWidgets.QDialog):
     def _retitle(self) -> None:
         header = {"year_from": self.year_from.value(), "year_to": self.year_to.value()}
         self.title.setText(core.template_title(self.db, self.template_key(), header))
+        self.title.setCursorPosition(0)  # a long title reads from its beginning
 
     def values(self) -> tuple[str | None, dict]:
         """(template key or None, header); UserError when a field cannot be read."""
@@ -522,13 +531,27 @@ def setup_printer(printer, landscape: bool) -> None:
                                             QtCore.QMarginsF(0, 0, 0, 0)))
 
 
-def render_pdf_pages(qtpdf, printer, pdf, dpi: int = 200) -> int:
+PRINT_MEMORY = 256 * 1024 * 1024  # bytes of page images the print preview may hold at once
+
+
+def print_dpi(pages: int, page_points: tuple[float, float], top: int = 200, floor: int = 120) -> int:
+    """Resolution of the page images sent to the printer: `top` for an ordinary plan; lower for a
+    long one, since the print preview keeps every page image in memory (32 bits a pixel)."""
+    w, h = page_points
+    fits = (PRINT_MEMORY / (max(1, pages) * w * h * 4)) ** 0.5 * 72
+    return max(floor, min(top, int(fits)))
+
+
+def render_pdf_pages(qtpdf, printer, pdf, dpi: int | None = None) -> int:
     """Draw every page of a PDF onto the printer (rendered by QtPdf); returns the page count."""
     doc = qtpdf.QPdfDocument()
     doc.load(str(pdf))
     count = doc.pageCount()
     if count == 0:
         return 0
+    if dpi is None:
+        first = doc.pagePointSize(0)
+        dpi = print_dpi(count, (first.width(), first.height()))
     painter = QtGui.QPainter(printer)
     try:
         for page in range(count):

@@ -21,6 +21,13 @@ def _load_pyqtgraph():
 
 
 def __getattr__(name: str):
+    if name == "QtPdf":  # optional: the print preview draws the PDF pages with it when present
+        try:
+            from PySide6 import QtPdf
+        except ImportError:
+            raise AttributeError(f"module {__name__!r} has no attribute 'QtPdf'") from None
+        globals()["QtPdf"] = QtPdf
+        return QtPdf
     if name == "pg":
         module = _load_pyqtgraph()
         globals()["pg"] = module

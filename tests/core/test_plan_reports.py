@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from app.cli import main as cli_main
 from app.core import plan, plan_exec, store
 from app.core.reports.common import MARGINS
-from app.core.reports.execution import collect, write_execution_report
+from app.core.reports.execution import collect, column_widths, write_execution_report
 from app.core.reports.plan_pdf import column_layout, write_plan_pdf
 from app.core.reports.plan_xlsx import write_plan_xlsx
 
@@ -188,7 +188,31 @@ def test_roadmap_layout_landscape_with_tasks_once_per_run(empty_db, tmp_path):
     task_stream = column_streams(words, widths)[[c[0] for c in columns].index("task")]
     task = "Успешное прохождение ГИА"
     assert sum(1 for s in tree for i in s["items"] if i["task"] == task) == 3
-    assert task_stream.count(task) == 1
+    assert task_stream.count(task) - task_stream.count(f"{task} (продолжение)") == 1  # once per run (and page)
+
+
+def test_a_task_running_onto_the_next_page_is_repeated_there(empty_db, tmp_path):
+    """The «Задачи» cell is drawn once per run of items; when the run crosses a page break the
+    next page repeats the task marked «(продолжение)», so no page has rows without their task."""
+    task = "Обеспечить объективность текущего оценивания"
+    items = [{"task": task, "measure": " ".join(f"действие{n:02d}шаг{j:02d}" for j in range(30)),
+              "deadline": "ежегодно, май", "responsible": "Заместитель директора по УВР"} for n in range(24)]
+    pid = plan.create_plan(empty_db, {"title": "Дорожная карта", "kind": "roadmap", **HEADER},
+                           sections=[{"title": "Раздел", "items": items}])
+    out = write_plan_pdf(empty_db, tmp_path / "карта.pdf", plan_id=pid)
+    words = pdf_words(out)
+    n_pages = words[-1]["page"]
+    assert n_pages >= 3
+    tree = plan.plan_tree(empty_db, pid)
+    _, columns, widths = column_layout(plan.get_plan(empty_db, pid), tree)
+    col = [c[0] for c in columns].index("task")
+    left = MARGINS["left"] + sum(widths[:col])
+    for page in range(1, n_pages + 1):
+        cell = norm(" ".join(w["text"] for w in words if w["page"] == page and left - 0.5 <= w["x0"] < left + widths[col]
+                             and w["text"] != "Задачи"))
+        expected = task if page == 1 else f"{task} (продолжение)"
+        assert cell == expected, (page, cell)
+    assert_nothing_overlaps(words)
 
 
 def test_plan_xlsx_read_back(tpl_db, tmp_path):
@@ -248,8 +272,13 @@ def test_execution_report_pdf_and_xlsx(tpl_db, tmp_path):
     pdf = write_execution_report(db, tmp_path / "отчёт.pdf", period="2025-Q4")
     text = norm(pdf_text(pdf))
     assert "Отчёт об исполнении плана мероприятий" in text and "IV квартал 2025 года" in text
-    assert "20.10.2025: Справка рассмотрена на совещании" in text
-    assert "справка о сопоставлении.pdf" in text and "Страница 1 из" in text
+    words = pdf_words(pdf)
+    assert_nothing_overlaps(words)
+    cols = column_streams([w for w in words if w["y0"] > 150 or w["page"] > 1], column_widths(data))
+    assert "20.10.2025: Справка рассмотрена на совещании" in cols[6]
+    assert "справка о сопоставлении.pdf" in cols[7] and "Страница 1 из" in text
+    assert "запланировано, просрочено" in cols[4] and "выполняется, просрочено" in cols[4]
+    assert not re.search(r"запланирован\s+о\b|выполняетс\s+я\b", cols[4])  # the bold state is not broken up
     assert "Классные часы о назначении" not in text    # a March item is not in Q4
     xlsx = write_execution_report(db, tmp_path / "отчёт.xlsx", period="2025-Q4")
     wb = load_workbook(xlsx)
@@ -290,3 +319,32 @@ def test_cli_without_plan_refuses(tmp_path, capsys):
     assert cli_main(["--db", str(path), "plan-pdf", str(tmp_path / "x.pdf")]) == 1
     assert "ещё нет плана" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_no_cyrillic_font_is_a_clear_message_and_no_file(tpl_db, empty_db_path, tmp_path, monkeypatch, capsys):
+    from app.core import fonts
+    from app.core.errors import UserError
+    from app.core.reports import common
+
+    db, _ = tpl_db
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    (tmp_path / "fonts").mkdir()
+    (tmp_path / "out").mkdir()
+
+    def clear():
+        for fn in (fonts.find_cyrillic_font, fonts.register_reportlab_fonts, common.pdf_styles):
+            fn.cache_clear()
+
+    monkeypatch.setattr(fonts, "_font_dirs", lambda: [tmp_path / "fonts"])
+    clear()
+    try:
+        with pytest.raises(UserError, match="Не найден шрифт с кириллицей для PDF"):
+            write_plan_pdf(db, tmp_path / "out" / "план.pdf")
+        assert cli_main(["--db", str(empty_db_path), "plan-pdf", str(tmp_path / "out" / "п.pdf")]) == 1
+        err = capsys.readouterr().err
+        assert "Не найден шрифт с кириллицей" in err and "fonts-liberation" in err
+        assert list((tmp_path / "out").iterdir()) == []          # no file, no temporary left behind
+    finally:
+        monkeypatch.undo()
+        clear()
+    assert write_plan_pdf(db, tmp_path / "out" / "план.pdf").stat().st_size > 1000

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from app.core import plan, plan_exec, store
-from app.ui.qt import QtCore, QtPrintSupport
+from app.ui.qt import QtCore, QtGui, QtPrintSupport
 
 Qt = QtCore.Qt
 HEADER = {"title": "", "year_from": 2025, "year_to": 2026, "order_number": "245-о",
@@ -36,6 +36,16 @@ def _disk(path):
                 for s in plan.plan_tree(db, plan.current_plan_id(db))] if plan.current_plan_id(db) else []
     finally:
         db.close()
+
+
+def _type(widget, text):
+    """Type text key by key with QKeyEvents (qtbot.keyClicks aborts Python on non-ASCII text)."""
+    from app.ui.qt import QtWidgets
+
+    for ch in text:
+        key = Qt.Key.Key_Space if ch == " " else Qt.Key.Key_unknown
+        for kind in (QtCore.QEvent.Type.KeyPress, QtCore.QEvent.Type.KeyRelease):
+            QtWidgets.QApplication.sendEvent(widget, QtGui.QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch))
 
 
 def _new_plan(page):
@@ -67,7 +77,7 @@ def test_typing_is_saved_at_once_and_undone_in_one_step(window, ctx, empty_db_pa
     before = ctx.undo_stack.count()
     page.editor.measure.setFocus()
     page.editor.measure.moveCursor(page.editor.measure.textCursor().MoveOperation.End)
-    qtbot.keyClicks(page.editor.measure, " и 9 классов")
+    _type(page.editor.measure, " и 9 классов")
     assert _disk(empty_db_path)[0][1][0][1] == original + " и 9 классов"
     assert ctx.undo_stack.count() == before + 1          # the typing merged into one step
     assert first.text(1).endswith("и 9 классов")
@@ -170,7 +180,20 @@ def test_filters(window, ctx):
     shown = [page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())]
     visible = [n.child(j) for n in shown if not n.isHidden() for j in range(n.childCount())]
     assert [n.text(3) for n in visible] == ["Педагог-психолог"]
-    assert not page.tree.dragEnabled() and not page.up_button.isEnabled() or True
+    assert not page.tree.dragEnabled()
+    page.tree.setCurrentItem(visible[0])
+    assert page.selected_item_id() is not None and not page.up_button.isEnabled()
+    assert not page.down_button.isEnabled() and page.delete_button.isEnabled()
+    page.clear_filters()
+    done_id = page.tree.topLevelItem(2).child(0).data(0, Qt.ItemDataRole.UserRole + 1)
+    page.record_execution(done_id, "2025-10-01", "Проведено", [])
+    page.f_status.setCurrentIndex(page.f_status.findData("done"))
+    assert [page.tree.find("item", done_id)] == _visible_items(page)
+    page.f_status.setCurrentIndex(page.f_status.findData("overdue"))
+    late = _visible_items(page)
+    assert late and done_id not in [n.data(0, Qt.ItemDataRole.UserRole + 1) for n in late]
+    assert all(n.text(4) == "просрочено" and n.font(1).bold() for n in late)
+    assert f"Показано: {len(late)}." in page.counts.text()
     page.clear_filters()
     page.f_quarter.setCurrentIndex(page.f_quarter.findData("2026-Q1"))
     texts = [page.tree.topLevelItem(i).child(j).text(2) for i in range(5)
@@ -179,6 +202,11 @@ def test_filters(window, ctx):
     assert "Показано:" in page.counts.text()
     page.clear_filters()
     assert page.tree.dragEnabled()
+
+
+def _visible_items(page):
+    tops = [page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())]
+    return [n.child(j) for n in tops if not n.isHidden() for j in range(n.childCount())]
 
 
 def test_header_edit_and_undo(window, ctx):
@@ -253,3 +281,62 @@ def test_print_renders_every_pdf_page(window, tmp_path):
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(tmp_path / "печать.pdf")], capture_output=True, text=True).stdout
         assert f"Pages:           {n}" in info
+
+
+def test_print_preview_shows_the_pages(window, qtbot):
+    """Файл → Печать… opens a preview that draws the appendix (the dialog does not own its
+    printer: the page keeps it, or the preview reads freed memory and crashes)."""
+    import gc
+
+    win, page = window
+    _new_plan(page)
+    painted = []
+    dialog = page.make_print_preview()
+    dialog.paintRequested.connect(lambda printer: painted.append(printer.pageLayout().orientation()))
+    gc.collect()
+    dialog.show()
+    qtbot.waitUntil(lambda: bool(painted), timeout=5000)
+    assert painted[0] == QtGui.QPageLayout.Orientation.Portrait      # the five-section plan
+    assert dialog.windowTitle() == "Печать плана мероприятий"
+    dialog.close()
+    dialog.deleteLater()
+    assert any(a.text() == "Печать…" for m in win.menuBar().actions() for a in m.menu().actions())
+
+
+@pytest.mark.parametrize("name, sections", [("sections_000.docx", 3), ("roadmap_003.xlsx", 2)])
+def test_import_a_plan_with_preview_then_commit(window, ctx, empty_db_path, qtbot, name, sections):
+    """A plan table from Word / Excel: the preview changes nothing, the import adds the plan and
+    the page shows it at once; a file without a plan table is refused and changes nothing."""
+    from pathlib import Path
+
+    from app.ui.import_dialog import ImportDialog
+
+    data = Path(__file__).resolve().parents[1] / "data" / "plan"
+    win, page = window
+    dialog = ImportDialog(ctx, [data / name, data / "no_plan_table.docx"], parent=win)
+    dialog.show()
+    assert _disk(empty_db_path) == [] and page.empty.isVisible()      # the preview wrote nothing
+    texts = [dialog.file_list.item(i).text() for i in range(dialog.file_list.count())]
+    assert len(texts) == 2 and "no_plan_table.docx" in texts[1]
+    dialog.run_import()                                                # refused: one file has no plan
+    assert not dialog.committed and _disk(empty_db_path) == []
+    assert "нельзя загрузить" in dialog.status.text()
+    dialog.remove_file(data / "no_plan_table.docx")
+    dialog.run_import()
+    assert dialog.committed, dialog.status.text()
+    disk = _disk(empty_db_path)
+    assert len(disk) == sections and all(items for _, items in disk)
+    qtbot.waitUntil(lambda: page.body.isVisible(), timeout=3000)      # refreshed on the next turn
+    assert page.tree.topLevelItemCount() == sections
+    dialog.close()
+
+
+def test_print_resolution_keeps_the_preview_within_memory():
+    from app.ui.plan_widgets import PRINT_MEMORY, print_dpi
+
+    a4 = (595.3, 841.9)
+    assert print_dpi(3, a4) == 200                        # an ordinary plan prints sharp
+    long = print_dpi(34, a4)
+    assert 120 <= long < 200
+    assert 34 * (a4[0] * long / 72) * (a4[1] * long / 72) * 4 <= PRINT_MEMORY
+    assert print_dpi(500, a4) == 120                      # never below a readable resolution

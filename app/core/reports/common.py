@@ -159,11 +159,15 @@ class FlowTable(Table):
 
     MIN_ROOM = 40.0  # points: less than this left on a page is not worth starting a giant row
 
-    def __init__(self, data, *args, frame_height: float | None = None, **kwargs):
+    def __init__(self, data, *args, frame_height: float | None = None,
+                 continuations: dict[int, tuple[int, object]] | None = None, **kwargs):
+        """continuations: {row: (column, cell)} — a cell shown instead of the row's own when that
+        row opens a page (a merged-looking «Задачи» cell repeats its text on the next page)."""
         kwargs.setdefault("splitByRow", 1)
         kwargs.setdefault("splitInRow", 1)
         super().__init__(data, *args, **kwargs)
         self.frame_height = frame_height
+        self.continuations = dict(continuations or {})
 
     def _is_heading(self, row: int) -> bool:
         first = self._cellvalues[row][0]
@@ -192,9 +196,21 @@ class FlowTable(Table):
             while cut - 1 >= rep and self._is_heading(cut - 1):
                 cut -= 1
             parts = self._splitRows(sum(heights[:cut]) + 0.01, doInRowSplit=0) if cut > rep else []
+            if len(parts) == 2:
+                self._carry_continuations(parts[1], cut, rep)
         for part in parts:
             part.frame_height = self.frame_height
         return parts
+
+    def _carry_continuations(self, rest: "FlowTable", cut: int, rep: int) -> None:
+        """The part after a break between rows: rows from `cut` on follow the repeated header."""
+        rest.continuations = {r - cut + rep: v for r, v in self.continuations.items() if r >= cut}
+        opening = rest.continuations.get(rep)
+        if opening is not None:
+            col, cell = opening
+            row = list(rest._cellvalues[rep])  # a copy: the row list is shared with this table
+            row[col] = cell
+            rest._cellvalues[rep] = row  # the part is laid out later, so heights are measured with it
 
 
 def frame_height(pagesize) -> float:

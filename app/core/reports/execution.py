@@ -27,9 +27,10 @@ from .common import (GRID_COLOR, HEADER_FILL, LANDSCAPE, OVERDUE_COLOR, SECTION_
 STATE_LABELS = {**PLAN_STATUS_LABELS, "overdue": "просрочено"}
 COUNT_LABELS = [("total", "Всего мероприятий"), ("done", "Выполнено"), ("in_progress", "Выполняется"),
                 ("planned", "Запланировано"), ("overdue", "Из них просрочено"), ("cancelled", "Отменено")]
-COLUMNS = [("№ п/п", 0.045), ("Мероприятие", 0.22), ("Срок", 0.10), ("Ответственные", 0.12),
-           ("Состояние", 0.10), ("Дата выполнения", 0.08), ("Отметки об исполнении", 0.19),
-           ("Подтверждающие документы", 0.145)]
+COLUMNS = [("№ п/п", 0.045), ("Мероприятие", 0.25), ("Срок", 0.09), ("Ответственные", 0.12),
+           ("Состояние", 0.09), ("Дата выполнения", 0.08), ("Отметки об исполнении", 0.20),
+           ("Подтверждающие документы", 0.125)]
+STATE_COL, EVIDENCE_COL = 4, 7
 XLSX_WIDTHS = [7, 42, 16, 22, 14, 13, 40, 32]
 
 
@@ -104,6 +105,12 @@ def _evidence_text(item: dict) -> str:
                      for e in item["evidence"])
 
 
+def _breakable(text: str) -> str:
+    """File names such as «Справка_ВПР_2025.pdf» are one long word; measured by their parts, they
+    do not widen the column (the paragraph breaks such a word where the column ends)."""
+    return text.replace("_", " ").replace("-", " ")
+
+
 def _size(n: int) -> str:
     return f"{n / 1048576:.1f} МБ" if n >= 1048576 else f"{max(1, round(n / 1024))} КБ"
 
@@ -148,12 +155,25 @@ def _counts_table(counts: dict, width: float) -> Table:
                                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
 
 
+def column_widths(data: dict, width: float | None = None) -> list[float]:
+    """Widths (points) of the items table's columns; the table starts at the left margin."""
+    width = frame_width(LANDSCAPE) if width is None else width
+    items = [i for sec in data["sections"] for i in sec["items"]]
+    values_by_item = [_row_values(i) for i in items]
+
+    def measured(c: int, item: dict, v: list[str]) -> tuple[str, str]:
+        if c == EVIDENCE_COL:
+            return _breakable(v[c]), "cell"
+        return v[c], "cell_bold" if c == STATE_COL and item["state_overdue"] else "cell"
+
+    return fit_columns([w for _, w in COLUMNS],
+                       [[(h, "header_cell")] + [measured(c, i, v) for i, v in zip(items, values_by_item)]
+                        for c, (h, _) in enumerate(COLUMNS)], width)
+
+
 def _items_table(data: dict, width: float) -> Table:
     st = pdf_styles()
-    values_by_item = [_row_values(i) for sec in data["sections"] for i in sec["items"]]
-    widths = fit_columns([w for _, w in COLUMNS],
-                         [[(h, "header_cell")] + [(v[c], "cell") for v in values_by_item]
-                          for c, (h, _) in enumerate(COLUMNS)], width)
+    widths = column_widths(data, width)
     rows = [[Paragraph(h, st["header_cell"]) for h, _ in COLUMNS]]
     cmds: list[tuple] = [("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL)]
     for sec in data["sections"]:
@@ -166,8 +186,8 @@ def _items_table(data: dict, width: float) -> Table:
             values = _row_values(item)
             cells = [Paragraph(esc(v), st["cell_center" if i == 0 else "cell"]) for i, v in enumerate(values)]
             if item["state_overdue"]:
-                cells[4] = Paragraph(f'<font color="#{OVERDUE_COLOR.hexval()[2:]}"><b>{esc(values[4])}</b></font>',
-                                     st["cell"])
+                cells[STATE_COL] = Paragraph(f'<font color="#{OVERDUE_COLOR.hexval()[2:]}">{esc(values[STATE_COL])}'
+                                             '</font>', st["cell_bold"])
             rows.append(cells)
     return FlowTable(rows, colWidths=widths, repeatRows=1, frame_height=frame_height(LANDSCAPE),
                      style=TableStyle(cmds + [("GRID", (0, 0), (-1, -1), 0.5, GRID_COLOR),

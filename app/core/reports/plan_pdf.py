@@ -115,6 +115,7 @@ def plan_table(plan: dict, tree: list[dict], *, progress=None, cancel=None) -> T
                              ("VALIGN", (0, 0), (-1, 0), "MIDDLE")]
     task_col = next((i for i, c in enumerate(columns) if c[0] == "task"), None)
     task_runs: list[bool] = [False]  # per row: True when it continues the task of the row above
+    continuations: dict[int, tuple[int, Paragraph]] = {}  # the task repeated atop a new page
     total = sum(len(s["items"]) for s in tree) or 1
     done = 0
     for section in tree:
@@ -136,6 +137,8 @@ def plan_table(plan: dict, tree: list[dict], *, progress=None, cancel=None) -> T
                     row.append(Paragraph(esc(item["number"]), st["cell_center"]))
                 elif key == "task" and continues:
                     row.append("")
+                    continuations[len(data)] = (task_col, Paragraph(
+                        f"{esc(task)} (продолжение)", st["cell"]))
                 else:
                     row.append(Paragraph(esc(_cell_text(item, key)), st["cell"]))
             data.append(row)
@@ -145,7 +148,7 @@ def plan_table(plan: dict, tree: list[dict], *, progress=None, cancel=None) -> T
                 progress(done, total + 1)
     commands += _grid(task_runs, len(columns), task_col)
     return FlowTable(data, colWidths=widths, repeatRows=1, frame_height=frame_height(pagesize),
-                     style=TableStyle(commands + [
+                     continuations=continuations, style=TableStyle(commands + [
                          ("VALIGN", (0, 1), (-1, -1), "TOP"),
                          ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
                          ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))

@@ -192,6 +192,14 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
     def _reset_for_new_db(self) -> None:
         self.plan_id, self._known_max = None, None
 
+    def _on_changed(self, topic: str) -> None:
+        """Undo / redo of a plan edit shows its result at once (not on the next event loop turn),
+        so the tree, the header and the editor never show a state the file no longer holds."""
+        if topic == "plan" and self.isVisible() and not self._busy and self.ctx.db is not None:
+            self.refresh()
+            return
+        super()._on_changed(topic)
+
     def refresh(self) -> None:
         self._dirty = False
         db = self.ctx.db
@@ -207,7 +215,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         self.new_button.setEnabled(db is not None)
         self.import_button.setEnabled(db is not None)
         if self.plan_id is None:
-            self.tree.clear()
+            self.tree.remove_all()
             return
         self._load_header()
         self._load_tree()
@@ -658,6 +666,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         dialog = self.make_print_preview()
         if dialog is not None:
             dialog.exec()
+            dialog.deleteLater()
 
     def make_print_preview(self) -> QtPrintSupport.QPrintPreviewDialog | None:
         if self.ctx.db is None or self.plan_id is None:
@@ -672,6 +681,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         printer = QtPrintSupport.QPrinter(QtPrintSupport.QPrinter.PrinterMode.HighResolution)
         setup_printer(printer, is_roadmap(core.get_plan(self.ctx.db, self.plan_id), self._tree_data))
         dialog = QtPrintSupport.QPrintPreviewDialog(printer, self)
+        self._printer = printer  # the dialog does not own its printer: a freed one crashed the preview
         dialog.setWindowTitle("Печать плана мероприятий")
         dialog.paintRequested.connect(lambda p: self.render_pages(p, pdf))
         return dialog
