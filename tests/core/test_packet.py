@@ -405,3 +405,153 @@ def test_cancel_while_writing_leaves_nothing(small_db, tmp_path):
         P.write_packet(small_db, tmp_path, progress=lambda d, t: calls.append(d),
                        cancel=lambda: len(calls) >= 3)
     assert list(tmp_path.glob("*.zip")) == [] and list(tmp_path.glob(".*part")) == []
+
+
+def _bad_variant(kind: str, good: Path, tmp: Path) -> tuple[Path, str]:
+    """A broken copy of a good packet and the phrase verify-packet must print for it."""
+    m = _members(good)
+    out = tmp / f"{kind}.zip"
+    if kind == "tampered":
+        m["analysis.pdf"] = m["analysis.pdf"].replace(b"a", b"b")
+        return _rezip(good, m, out), "«analysis.pdf» изменён или повреждён"
+    if kind == "truncated":
+        out.write_bytes(good.read_bytes()[:-300])
+        return out, "повреждён"
+    if kind == "foreign":
+        return _rezip(good, {"Документ.docx": b"PK", "readme.txt": b"hi"}, out), "это не пакет «Объектива»"
+    if kind == "not_a_zip":
+        out.write_bytes(b"%PDF-1.4 this is a pdf")
+        return out, "не является ZIP-архивом"
+    if kind == "extra":
+        m["evidence/extra.pdf"] = b"%PDF"
+        return _rezip(good, m, out), "лишний файл «evidence/extra.pdf»"
+    if kind == "missing":
+        del m["analysis.xlsx"]
+        return _rezip(good, m, out), "нет файла «analysis.xlsx», указанного в описи"
+    if kind == "traversal":
+        m["../../home/user/.bashrc"] = b"rm -rf ~"
+        return _rezip(good, m, out), "выход за пределы папки"
+    if kind == "bomb":
+        m["evidence/big.bin"] = b"\0" * (8 * 1024 * 1024)
+        return _rezip(good, m, out), "«zip-бомбу»"
+    if kind == "empty":
+        out.write_bytes(b"")
+        return out, "не является ZIP-архивом"
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["tampered", "truncated", "foreign", "not_a_zip", "extra", "missing",
+                                  "traversal", "bomb", "empty"])
+def test_cli_verify_packet_refuses_every_bad_packet_in_russian(good_packet, tmp_path, capsys, kind):
+    from app.cli import main
+
+    bad, phrase = _bad_variant(kind, good_packet, tmp_path)
+    assert main(["verify-packet", str(bad)]) == 1
+    out = capsys.readouterr()
+    assert out.out == "" and f"Пакет «{bad.name}» не прошёл проверку" in out.err
+    assert phrase in out.err, out.err
+    assert main(["verify-packet", str(good_packet)]) == 0                 # the original is fine
+
+
+def test_cli_verify_packet_of_a_missing_file(tmp_path, capsys):
+    from app.cli import main
+
+    assert main(["verify-packet", str(tmp_path / "нет.zip")]) == 1
+    assert "не найден" in capsys.readouterr().err
+
+
+def test_verify_never_extracts_anything(good_packet, tmp_path, monkeypatch):
+    """Verification reads members in memory: a traversal entry cannot land anywhere on disk."""
+    m = _members(good_packet)
+    m["../escaped.txt"] = b"x"
+    (tmp_path / "deep").mkdir()
+    bad = _rezip(good_packet, m, tmp_path / "deep" / "bad.zip")
+    monkeypatch.chdir(tmp_path / "deep")
+    assert not P.verify_packet(bad).ok
+    assert not (tmp_path / "escaped.txt").exists()
+
+
+def test_format_document_matches_the_code_and_the_schemas(small_db):
+    """docs/packet-format.md names every manifest field, every data.json section and every key
+    indicator the program writes, and every column of the district summary."""
+    from app.core import district
+    from app.core.paths import resource_path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "packet-format.md").read_text(encoding="utf-8")
+    manifest = json.loads(resource_path("schemas", "manifest.schema.json").read_text(encoding="utf-8"))
+    data_schema = json.loads(resource_path("schemas", "data.schema.json").read_text(encoding="utf-8"))
+    for key in manifest["properties"]:
+        assert f"`{key}`" in doc, key
+    for key in data_schema["properties"]:
+        assert f"`{key}`" in doc, key
+    data, _ = P.collect_data(small_db, P.resolve_period(small_db), analysis=small_analysis())
+    for key in data["indicators"]:
+        assert f"`{key}`" in doc, key
+    assert set(data["indicators"]) == set(data_schema["$defs"]["indicators"]["properties"])
+    from app.core.packet_data import RECHECK_COLUMNS, RESULT_COLUMNS
+
+    for column in RESULT_COLUMNS + RECHECK_COLUMNS[2:5]:
+        assert column in doc, column
+    assert f"Версия формата, описанная здесь: **{P.SCHEMA_VERSION}**" in doc
+    assert f"не более {P.MAX_ENTRIES} файлов" in doc and f"{P.MAX_RATIO} раз" in doc
+    for phrase in ("индексы необъективности ВПР и ОГЭ", "индекс\nнеподтверждения медалистов",
+                   "доля перепроверок без изменений", "графика оценочных\nпроцедур"):
+        assert phrase.replace("\n", " ") in " ".join(doc.split()), phrase
+
+
+@pytest.mark.parametrize("stage", ["fsync", "rename"])
+def test_failure_after_the_last_byte_leaves_nothing(small_db, tmp_path, monkeypatch, stage):
+    """A drive can fail when the data is flushed or at the final rename, not only on a write."""
+    import os as _os
+
+    from app.core import fsutil
+
+    out = tmp_path / "usb"
+    out.mkdir()
+
+    def boom(*_args, **_kw):
+        raise OSError(errno.EIO, "simulated")
+
+    if stage == "fsync":
+        monkeypatch.setattr(P.os, "fsync", boom)
+    else:
+        monkeypatch.setattr(fsutil.os, "replace", boom)
+    with pytest.raises(UserError, match="стал недоступен"):
+        small_packet(small_db, out)
+    monkeypatch.setattr(P.os, "fsync", _os.fsync)
+    monkeypatch.setattr(fsutil.os, "replace", _os.replace)
+    assert list(out.iterdir()) == []
+
+
+def test_a_member_lying_about_its_size_is_never_read_past_it(good_packet):
+    """A zip bomb may declare a small size in the central directory: reading stops at the declared
+    size (the CRC then fails), so the declared sizes the limits check are the real bound."""
+    import struct
+
+    raw = bytearray(good_packet.read_bytes())
+    pos = raw.find(b"PK\x01\x02")
+    patched = False
+    while pos != -1:
+        name_len = struct.unpack_from("<H", raw, pos + 28)[0]
+        if bytes(raw[pos + 46: pos + 46 + name_len]) == b"data.json":
+            struct.pack_into("<I", raw, pos + 24, 50)           # uncompressed size: 50 bytes
+            patched = True
+        pos = raw.find(b"PK\x01\x02", pos + 4)
+    assert patched
+    good_packet.write_bytes(bytes(raw))
+    res = P.verify_packet(good_packet)
+    assert not res.ok and "повреждён" in _reason(res)
+
+
+def test_data_of_another_school_under_a_valid_manifest_is_refused(good_packet):
+    m = _members(good_packet)
+    data = json.loads(m["data.json"])
+    data["school"]["code"] = "999999"
+    m["data.json"] = json.dumps(data, ensure_ascii=False).encode()
+    manifest = json.loads(m["manifest.json"])
+    for f in manifest["files"]:
+        if f["path"] == "data.json":
+            f["size"], f["sha256"] = len(m["data.json"]), hashlib.sha256(m["data.json"]).hexdigest()
+    m["manifest.json"] = json.dumps(manifest).encode()
+    res = P.verify_packet(_rezip(good_packet, m))
+    assert not res.ok and "относится к другой школе" in _reason(res)

@@ -82,3 +82,25 @@ def test_only_bad_packets_leave_save_disabled_and_clear_empties(page, packet_fol
     assert page.packets_table.rowCount() == 1
     page.clear()
     assert page.packets_table.rowCount() == 0 and page.paths == []
+
+
+def test_flag_chart_counts_in_whole_numbers_and_many_schools_scroll(page, tmp_path):
+    """The flags chart has whole-number ticks; with more than a dozen schools the chart grows a
+    row per school inside a scroll area instead of squeezing the bars; the legend has room."""
+    db = build_small_school(tmp_path / "s.db")
+    folder = tmp_path / "many"
+    for k in range(14):
+        small_packet(db, folder, code=f"3000{k:02d}", school_name=f"СОШ № {k + 10}",
+                     analysis=small_analysis(lowered=k % 5, raised=1, risk=k % 3, attention=k % 2))
+    db.close()
+    page.add_paths([folder])
+    assert page.summary_table.rowCount() == 14
+    assert page.plot.minimumHeight() >= 14 * 20 and page.chart_scroll.widget() is page.plot
+    page.chart_combo.setCurrentIndex(2)
+    axis = page.plot.getAxis("bottom")
+    ticks = [v for _, values in axis.tickValues(0, 3.75, 600) for v in values]
+    assert ticks and all(float(v).is_integer() for v in ticks)
+    (x_lo, x_hi), _ = page.plot.getPlotItem().viewRange()
+    assert x_hi >= 3 * 1.2                                     # 3 flags at most, legend room beyond
+    page.chart_combo.setCurrentIndex(0)
+    assert any(not float(v).is_integer() for _, vs in axis.tickValues(0, 3.75, 600) for v in vs)

@@ -143,3 +143,69 @@ def test_demo_school_check_and_periods(ctx, qtbot, demo_db_path):
     years = [p.year_combo.itemData(i) for i in range(p.year_combo.count())]
     assert years == sorted(years, reverse=True) and len(years) == 3
     assert p.quarter_combo.count() >= 8
+
+
+def _sys_disk(sys_block: Path, name: str, removable: str) -> None:
+    (sys_block / name).mkdir(parents=True)
+    (sys_block / name / "removable").write_text(removable + "\n")
+
+
+def test_linux_removable_mounts_from_proc_and_sys(tmp_path):
+    """Sticks mounted anywhere are found by the kernel's removable flag, system disks are not;
+    read-only mounts are skipped and «\\040» in a mount point is a space."""
+    sys_block = tmp_path / "sys" / "block"
+    _sys_disk(sys_block, "sda", "0")
+    _sys_disk(sys_block, "sdb", "1")
+    _sys_disk(sys_block, "mmcblk0", "1")
+    _sys_disk(sys_block, "sdc", "1")
+    stick = tmp_path / "run" / "media" / "zam" / "ФЛЕШКА 16"
+    card = tmp_path / "card"
+    ro = tmp_path / "cdrom"
+    for folder in (stick, card, ro):
+        folder.mkdir(parents=True)
+    escaped = str(stick).replace(" ", "\\040")
+    mounts = tmp_path / "mounts"
+    mounts.write_text(
+        "/dev/sda2 / ext4 rw,relatime 0 0\n"
+        "proc /proc proc rw 0 0\n"
+        f"/dev/sdb1 {escaped} vfat rw,nosuid,nodev,uid=1000 0 0\n"
+        f"/dev/mmcblk0p1 {card} exfat rw 0 0\n"
+        f"/dev/sdc {ro} iso9660 ro,nosuid 0 0\n", encoding="utf-8")
+    drives = find_removable([], mounts=mounts, sys_block=sys_block)
+    assert [d.path for d in drives] == [stick, card]
+    assert drives[0].label == "ФЛЕШКА 16" and drives[0].free and drives[0].free > 0
+
+
+class _Volume:
+    """What the Windows branch reads from QStorageInfo, for a machine without Windows."""
+
+    def __init__(self, root, name, *, ready=True, read_only=False, free=8 << 30):
+        self.root, self.name, self.ready, self.read_only, self.free = root, name, ready, read_only, free
+
+    def rootPath(self):  # noqa: N802 - QStorageInfo API
+        return self.root
+
+    def displayName(self):  # noqa: N802
+        return self.name
+
+    def isValid(self):  # noqa: N802
+        return True
+
+    def isReady(self):  # noqa: N802
+        return self.ready
+
+    def isReadOnly(self):  # noqa: N802
+        return self.read_only
+
+    def bytesAvailable(self):  # noqa: N802
+        return self.free
+
+
+def test_windows_removable_drives_by_drive_type():
+    from app.ui.pages.packet import _windows_removable
+
+    types = {"C:/": 3, "E:/": 2, "F:/": 2, "G:/": 2, "Z:/": 4}      # fixed, removable…, network
+    vols = [_Volume("C:/", "Windows"), _Volume("E:/", "KINGSTON"), _Volume("F:/", "", ready=False),
+            _Volume("G:/", "ЗАЩИЩЁН", read_only=True), _Volume("Z:/", "Сеть")]
+    drives = _windows_removable(vols, types.get)
+    assert drives == [Drive(Path("E:/"), "KINGSTON (E:)", 8 << 30)]

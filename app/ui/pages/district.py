@@ -7,6 +7,7 @@ Reading and writing run in a worker (app.core.district does the work).
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from pathlib import Path
 
 from app.core import district as core
@@ -27,6 +28,9 @@ CHARTS = [
     ("Выполнение плана, %", [("plan_completion", "Выполнение плана", "#2e7d32")]),
     ("Признаки необъективности", [("flags_risk", "риск", "#b3261e"), ("flags_attention", "внимание", "#e0b12c")]),
 ]
+
+
+ROW_HEIGHT = 26                     # px per school in the chart
 
 
 def _fmt(value, kind: str) -> str:
@@ -127,8 +131,14 @@ class DistrictPage(QtWidgets.QWidget):
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.showGrid(x=True, y=False, alpha=0.25)
         self.plot.getPlotItem().invertY(True)
+        self.plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.legend = self.plot.addLegend(offset=(-10, 10))
-        lay.addWidget(self.plot, 1)
+        # many schools: the chart grows (a bar row each) and scrolls instead of squeezing the bars
+        self.chart_scroll = QtWidgets.QScrollArea()
+        self.chart_scroll.setWidgetResizable(True)
+        self.chart_scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.chart_scroll.setWidget(self.plot)
+        lay.addWidget(self.chart_scroll, 1)
         return box
 
     # -- public actions ------------------------------------------------------------------------
@@ -302,6 +312,14 @@ class DistrictPage(QtWidgets.QWidget):
         metrics = QtGui.QFontMetrics(self.plot.font())
         axis.setWidth(max(metrics.horizontalAdvance(n) for n in names) + 16)
         self.plot.setYRange(-0.6, len(schools) - 0.4, padding=0)
+        # up to a dozen schools fit the pane; more → taller than the pane, and it scrolls
+        self.plot.setMinimumHeight(ROW_HEIGHT * len(schools) + 90 if len(schools) > 12 else 0)
         shown = [float(s.value(key) or 0) for s in schools for key, _, _ in series]
-        top = max(base) if stacked else min(100.0, max(shown) * 1.15)
-        self.plot.setXRange(0, max(top, 1.0) * 1.05, padding=0)
+        top = max(max(base) if stacked else min(100.0, max(shown)), 1.0)
+        bottom = self.plot.getAxis("bottom")
+        if stacked:                    # counts of flags: whole numbers on the axis
+            step = max(1, math.ceil(top / 10))
+            bottom.setTickSpacing(major=step, minor=step)
+        else:
+            bottom.setTickSpacing()
+        self.plot.setXRange(0, top * 1.25, padding=0)      # room on the right for the legend

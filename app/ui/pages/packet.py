@@ -7,6 +7,7 @@ The page holds no business rules: app.core.packet does the work.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -62,39 +63,92 @@ def _free(path: Path) -> int | None:
         return None
 
 
-def find_removable(bases: list[Path] | None = None, *, mounted_only: bool = True) -> list[Drive]:
-    """Removable drives: on Windows by drive type; elsewhere the mounts under /media, /run/media, /mnt."""
-    if bases is None and sys.platform.startswith("win"):
+def find_removable(bases: list[Path] | None = None, *, mounted_only: bool = True,
+                   mounts: str | Path | None = None, sys_block: str | Path | None = None) -> list[Drive]:
+    """Writable removable drives, to be offered first.
+
+    Windows: the volumes whose drive type is DRIVE_REMOVABLE. Linux: the mounts of block devices
+    the kernel marks removable (/proc/self/mounts + /sys/block/<dev>/removable), then the folders
+    desktop environments mount sticks into (/media/<user>, /run/media/<user>, /media, /mnt).
+    `bases`, `mounts` and `sys_block` point elsewhere in tests."""
+    if bases is None and mounts is None and sys.platform.startswith("win"):
         return _windows_removable()
+    found: list[Drive] = []
+    seen: set[str] = set()
+
+    def offer(path: Path, label: str) -> None:
+        key = str(path.resolve())
+        if key in seen or not os.access(path, os.W_OK):
+            return
+        seen.add(key)
+        found.append(Drive(path, label, _free(path)))
+
+    if bases is None or mounts is not None:
+        for point in linux_removable_mounts(mounts or "/proc/self/mounts", sys_block or "/sys/block"):
+            offer(point, point.name or str(point))
     if bases is None:
         user = os.environ.get("USER") or os.environ.get("LOGNAME") or ""
         bases = [Path("/media") / user, Path("/run/media") / user, Path("/media"), Path("/mnt")]
-    found, seen = [], set()
     for base in bases:
         try:
             children = sorted(p for p in base.iterdir() if p.is_dir())
         except OSError:
             continue
         for child in children:
-            key = str(child.resolve())
-            if key in seen or (mounted_only and not os.path.ismount(child)):
+            if mounted_only and not os.path.ismount(child):
                 continue
-            if not os.access(child, os.W_OK):
-                continue
-            seen.add(key)
-            found.append(Drive(child, child.name, _free(child)))
+            offer(child, child.name)
     return found
 
 
-def _windows_removable() -> list[Drive]:
-    import ctypes  # only on Windows
+def _disk_of(device: str) -> str:
+    """/dev/sdb1 → sdb, /dev/mmcblk0p1 → mmcblk0, /dev/nvme0n1p2 → nvme0n1, /dev/sdb → sdb."""
+    name = Path(device).name
+    if re.fullmatch(r"(mmcblk\d+|nvme\d+n\d+|loop\d+)", name):
+        return name
+    m = re.fullmatch(r"((?:mmcblk|nvme\d+n|loop)\d+)p\d+", name) or re.fullmatch(r"([a-z]+)\d+", name)
+    return m.group(1) if m else name
 
+
+def linux_removable_mounts(mounts: str | Path, sys_block: str | Path) -> list[Path]:
+    """Mount points (read-write) of block devices the kernel calls removable
+    (/sys/block/<disk>/removable = 1) or that hang off a USB bus (USB disks often say 0)."""
+    try:
+        lines = Path(mounts).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
     out = []
-    for vol in QtCore.QStorageInfo.mountedVolumes():
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 4 or not parts[0].startswith("/dev/"):
+            continue
+        if "ro" in parts[3].split(","):
+            continue
+        disk = Path(sys_block) / _disk_of(parts[0])
+        try:
+            removable = (disk / "removable").read_text().strip() == "1"
+        except OSError:
+            removable = False
+        removable = removable or "/usb" in os.path.realpath(disk)
+        if removable:
+            # /proc/mounts escapes spaces and tabs in mount points as octal (\040, \011)
+            point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), parts[1])
+            out.append(Path(point))
+    return out
+
+
+def _windows_removable(volumes=None, drive_type=None) -> list[Drive]:
+    """Removable volumes on Windows; `volumes` (QStorageInfo-like) and `drive_type` for tests."""
+    if drive_type is None:
+        import ctypes  # only on Windows
+
+        drive_type = lambda root: ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root))  # noqa: E731
+    out = []
+    for vol in (QtCore.QStorageInfo.mountedVolumes() if volumes is None else volumes):
         root = vol.rootPath()
         if not vol.isValid() or not vol.isReady() or vol.isReadOnly():
             continue
-        if ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)) != DRIVE_REMOVABLE:
+        if drive_type(root) != DRIVE_REMOVABLE:
             continue
         name = vol.displayName() or root
         out.append(Drive(Path(root), f"{name} ({root.rstrip('/')})", int(vol.bytesAvailable())))
@@ -260,6 +314,13 @@ class PacketPage(QtWidgets.QWidget):
             row.addWidget(b)
         row.addStretch(1)
         lay.addLayout(row)
+        hint = QtWidgets.QLabel("«Написать письмо» открывает новое письмо в почтовой программе: тема и "
+                                "текст уже заполнены, имя файла и его контрольная сумма указаны. "
+                                "Приложить файл автоматически почтовая ссылка не может — приложите "
+                                "его к письму из папки пакета («Открыть папку»).")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5a6470")
+        lay.addWidget(hint)
         return box
 
     # -- navigation ----------------------------------------------------------------------------
