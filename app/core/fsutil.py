@@ -22,11 +22,32 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        _give_usual_mode(tmp_path, target)
         os.replace(tmp_path, target)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
         raise
+
+
+_UMASK: int | None = None
+
+
+def _give_usual_mode(tmp: Path, target: Path) -> None:
+    """mkstemp makes owner-only files; give the result the mode a plain open() would have given it
+    (or the mode of the file it replaces), so exported documents can be shared as usual."""
+    global _UMASK
+    if os.name != "posix":
+        return
+    try:
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        if _UMASK is None:
+            _UMASK = os.umask(0o022)
+            os.umask(_UMASK)
+        mode = 0o666 & ~_UMASK
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, mode)
 
 
 def atomic_write_bytes(target: str | os.PathLike, data: bytes) -> Path:

@@ -153,3 +153,21 @@ def test_backup_is_a_readable_copy(empty_db, tmp_path):
     copy = store.open_db(dest)
     assert store.school_row(copy)["full_name"] == "МБОУ «Тестовая школа»"
     copy.close()
+
+
+def test_written_files_get_the_usual_mode(tmp_path):
+    """Temporary files start owner-only; the finished file has the mode open() would give it."""
+    import os
+    import stat
+
+    from app.core.fsutil import atomic_write_bytes
+
+    if os.name != "posix":
+        return
+    umask = os.umask(0o022)
+    os.umask(umask)
+    out = atomic_write_bytes(tmp_path / "plan.pdf", b"%PDF-1.4")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+    os.chmod(out, 0o640)
+    atomic_write_bytes(out, b"%PDF-1.5")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
