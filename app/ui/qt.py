@@ -1,11 +1,12 @@
 """The one place that imports PySide6 and pyqtgraph; every UI module imports from here.
 
 pyqtgraph (with numpy) costs a large share of start-up, and the first page shown draws no chart, so it is
-imported on first use: `from app.ui.qt import pg` in a chart module loads it then.
+imported on first use: `from app.ui.qt import pg` in a chart module loads it then. The printing and SVG
+modules are loaded the same way, on first use.
 """
 from __future__ import annotations
 
-from PySide6 import QtCore, QtGui, QtPrintSupport, QtSvg, QtWidgets  # noqa: F401
+from PySide6 import QtCore, QtGui, QtWidgets  # noqa: F401
 
 Signal = QtCore.Signal
 Slot = QtCore.Slot
@@ -20,7 +21,16 @@ def _load_pyqtgraph():
     return pyqtgraph
 
 
+_ON_DEMAND = {"QtPrintSupport", "QtSvg"}
+
+
 def __getattr__(name: str):
+    if name in _ON_DEMAND:
+        import importlib
+
+        module = importlib.import_module(f"PySide6.{name}")
+        globals()[name] = module
+        return module
     if name == "QtPdf":  # optional: the print preview draws the PDF pages with it when present
         try:
             from PySide6 import QtPdf
