@@ -50,6 +50,7 @@ class ChartBase(QtWidgets.QWidget):
 
     def __init__(self, title: str, parent=None):
         super().__init__(parent)
+        self.base_title = title
         self.title = QtWidgets.QLabel(title)
         self.title.setFont(_font(11, True))
         self.caption = QtWidgets.QLabel()
@@ -82,6 +83,10 @@ class ChartBase(QtWidgets.QWidget):
         self.plot.setToolTip("Щёлкните по столбцу или ячейке, чтобы увидеть учащихся")
 
     # -- state ----------------------------------------------------------------------------
+    def set_scope(self, text: str) -> None:
+        """Say in the title what the chart is of («ВПР, 2025/2026, Математика»): a saved PNG needs it."""
+        self.title.setText(f"{self.base_title}: {text}" if text else self.base_title)
+
     def clear(self) -> None:
         self.plot.clear()
         self.plot.getAxis("left").setTicks(None)
@@ -120,26 +125,41 @@ class ChartBase(QtWidgets.QWidget):
         self.click_at(point.x(), point.y())
 
     # -- export ---------------------------------------------------------------------------
+    EXPORT_MIN = (960, 600)   # a saved chart is laid out at least this large, whatever the window
+
     def export_png(self, path: str | Path, scale: float = 2.0) -> Path:
-        """Write the chart (title, legend and plot) as a PNG, rendered at ``scale`` × the screen size."""
-        size = self.size()
-        if size.width() < 200 or size.height() < 150:
-            self.resize(900, 560)
-            size = self.size()
-        image = QtGui.QImage(int(size.width() * scale), int(size.height() * scale),
-                             QtGui.QImage.Format.Format_ARGB32)
-        image.setDevicePixelRatio(scale)
-        image.fill(QtGui.QColor("white"))
-        painter = QtGui.QPainter(image)
+        """Write the chart (title, legend and plot) as a PNG, ``scale`` × its size on screen.
+
+        A chart squeezed by a small window is laid out again at ``EXPORT_MIN`` for the picture, so a
+        saved chart is always readable; the screen is left as it was.
+        """
+        old = self.size()
+        size = QtCore.QSize(max(old.width(), self.EXPORT_MIN[0]), max(old.height(), self.EXPORT_MIN[1]))
+        if size != old:
+            self._layout_at(size)
         try:
-            self.render(painter)
+            image = QtGui.QImage(int(size.width() * scale), int(size.height() * scale),
+                                 QtGui.QImage.Format.Format_ARGB32)
+            image.setDevicePixelRatio(scale)
+            image.fill(QtGui.QColor("white"))
+            painter = QtGui.QPainter(image)
+            try:
+                self.render(painter, QtCore.QPoint(0, 0))
+            finally:
+                painter.end()
         finally:
-            painter.end()
+            if size != old:
+                self._layout_at(old)
         path = Path(path)
         with atomic_path(path) as tmp:
             if not image.save(str(tmp), "PNG"):
                 raise OSError(f"Не удалось записать рисунок «{path.name}».")
         return path
+
+    def _layout_at(self, size: QtCore.QSize) -> None:
+        self.resize(size)
+        self.layout().activate()
+        self.plot.resize(self.plot.size())          # pyqtgraph lays its scene out on resize
 
 
 def _text(item_parent, text: str, x: float, y: float, *, color=_TEXT, anchor=(0.5, 0.5), size=8,
@@ -169,8 +189,8 @@ class ComparisonBarsChart(ChartBase):
         self._show_plot()
         self.clear()
         self.legend.set_items([(views.CATEGORY_COLORS[c], views.CATEGORY_SHORT[c]) for c in CATEGORIES])
-        self.caption.setText("Понизили — отметка за работу ниже отметки по журналу; подтвердили — равна; "
-                             "повысили — выше. Рамкой выделены классы с признаком необъективности.")
+        self.caption.setText("Отметка за работу ниже журнальной, равна ей или выше. "
+                             "Рамка — класс с признаком необъективности.")
         left = [0.0] * len(rows)
         for cat in CATEGORIES:
             widths = [100.0 * r[cat] / r["n"] for r in rows]
@@ -233,7 +253,7 @@ class CrosstabChart(ChartBase):
                                                   brush=color, pen=pg.mkPen("#d5dbe3")))
                 if count:
                     dark = count / top > 0.55
-                    _text(self.plot, f"{count}\n{round(100 * count / n)} %", j + 2, i + 2,
+                    _text(self.plot, f"{count}\n{views.share_text(count, n)}", j + 2, i + 2,
                           color="w" if dark else _TEXT, size=10, bold=True)
         ticks = [[(m, f"«{m}»") for m in (2, 3, 4, 5)]]
         self.plot.getAxis("bottom").setTicks(ticks)
@@ -285,15 +305,16 @@ class HistogramChart(ChartBase):
             line = pg.InfiniteLine(pos=t - 0.5, angle=90, pen=pg.mkPen("#202830", width=1.5,
                                                                          style=QtCore.Qt.PenStyle.DashLine))
             self.plot.addItem(line)
-            _text(self.plot, f"«{mark}» от {t}", t - 0.4, top * 1.1, anchor=(0, 0.5), size=9, bold=True)
+            _text(self.plot, f"«{mark}» — от {t} б.", t - 0.4, top * 1.1, anchor=(0, 0.5), size=9, bold=True)
         source = {"scale": "по шкале перевода", "inferred": "определены по самим работам"}.get(
             data.get("thresholds_source"), "не заданы")
         where = f"класс {data['class']}" if data["class"] else "все классы"
-        self.caption.setText(f"{data['procedure']}, {data['subject']}, {data['grade']} класс, {data['year']}; "
-                             f"{where}; работ: {data['n']}. Пунктир — границы отметок ({source}).")
+        self.caption.setText(f"{data['grade']} класс, {where}; работ: {data['n']}. "
+                             f"Пунктир — границы отметок ({source}).")
         legend = [(views.HIST_COLOR, "Число работ")]
         if flagged:
-            legend += [(views.BUNCH_ABOVE, "Скопление сразу над границей"), (views.BUNCH_BELOW, "Два балла ниже границы")]
+            legend += [(views.BUNCH_ABOVE, "Скопление: балл на границе и на 1 выше"),
+                       (views.BUNCH_BELOW, "Для сравнения: 1–2 балла ниже границы")]
         self.legend.set_items(legend)
         self.plot.getAxis("bottom").setTicks([[(s, str(s)) for s in range(0, len(counts), 2 if len(counts) < 40 else 5)]])
         self.plot.setXRange(-0.7, len(counts) - 0.3, padding=0)
@@ -337,8 +358,8 @@ class CohortChart(ChartBase):
             _text(self.plot, ln["class"], xs[-1] + 0.06, ys[-1], color=color, anchor=(0, 0.5), size=9, bold=True)
             legend.append((color, f"{ln['class']} ({ln['subject']})" + (" — признак" if ln["flagged"] else "")))
         self.legend.set_items(legend[:10])
-        self.caption.setText("Каждая линия — учащиеся класса последнего года и их результаты в прошлые годы "
-                             "(по коду учащегося). Толстая линия — признак «падение результатов в когорте».")
+        self.caption.setText("Линия — учащиеся класса и их же результаты в прошлые годы (по коду). "
+                             "Толстая линия — признак падения.")
         self.plot.getAxis("bottom").setTicks([[(i, y) for i, y in enumerate(self.years)]])
         self.plot.setXRange(-0.3, len(self.years) - 0.5, padding=0)
         self.plot.setYRange(0, 105, padding=0)

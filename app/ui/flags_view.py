@@ -82,9 +82,17 @@ class FlagsView(QtWidgets.QWidget):
 
     flag_activated = Signal(object)
 
-    def __init__(self, ctx, parent=None):
+    # Column widths; in the compact form (a half-width panel such as «Обзор») the year, procedure, subject
+    # and class are left out — the reason names them all — so «Причина» keeps most of the width.
+    WIDTHS = (90, 170, 84, 104, 116, 62)
+    COMPACT_WIDTHS = (88, 132, 0, 0, 0, 0)
+    COMPACT_HIDDEN = (2, 3, 4, 5)
+    COMPACT_BELOW = 900     # narrower than this, the full form leaves «Причина» too narrow: turn compact
+
+    def __init__(self, ctx, parent=None, *, compact: bool = False):
         super().__init__(parent)
         self.ctx = ctx
+        self.compact = compact
         self.model = FlagsModel(self)
         self.proxy = _SortProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -99,8 +107,17 @@ class FlagsView(QtWidgets.QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for col, width in enumerate((80, 190, 84, 86, 120, 56)):
+        header.setMinimumSectionSize(40)
+        for col, width in enumerate(self.COMPACT_WIDTHS if compact else self.WIDTHS):
             self.table.setColumnWidth(col, width)
+        if compact:
+            self.set_compact_columns()
+        # Wrapped rows are measured again whenever a column (above all «Причина») changes width.
+        self._fit_timer = QtCore.QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_rows)
+        header.sectionResized.connect(lambda *_: self._fit_timer.start())
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._open_index)
         self.caption = QtWidgets.QLabel()
@@ -121,7 +138,32 @@ class FlagsView(QtWidgets.QWidget):
                                  "Двойной щелчок открывает график признака.")
         else:
             self.caption.setText("Признаков необъективности не найдено.")
+        self.fit_rows()
+
+    def set_compact_columns(self, compact: bool = True) -> None:
+        for col in self.COMPACT_HIDDEN:
+            self.table.setColumnHidden(col, compact)
+        for col, width in enumerate(self.COMPACT_WIDTHS if compact else self.WIDTHS):
+            if not self.table.isColumnHidden(col):
+                self.table.setColumnWidth(col, width)
+
+    def _adapt_columns(self) -> None:
+        narrow = self.compact or self.width() < self.COMPACT_BELOW
+        if narrow != self.table.isColumnHidden(self.COMPACT_HIDDEN[0]):
+            self.set_compact_columns(narrow)
+
+    def fit_rows(self) -> None:
+        """Every row as tall as its wrapped reason at the present column widths."""
         self.table.resizeRowsToContents()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._adapt_columns()
+        self._fit_timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit_timer.start()
 
     def flag_at(self, row: int) -> dict | None:
         """The flag shown in table row ``row`` (after sorting)."""

@@ -223,7 +223,11 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         from .import_dialog import ImportDialog
 
-        ImportDialog(self.ctx, [Path(p) for p in paths], self).exec()
+        # open(), not exec(): a nested event loop inside dropEvent would hold the file manager the
+        # file was dragged from until the dialog closes.
+        self.import_dialog = ImportDialog(self.ctx, [Path(p) for p in paths], self)
+        self.import_dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.import_dialog.open()
 
     def print_current(self) -> None:
         widget = self.page(self.current_key())
@@ -249,11 +253,19 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_navigate(self, key: str, payload: object) -> None:
         if key in {s.key for s in PAGES}:
-            self.show_page(key)
+            fresh = key not in self.pages
+            page = self.show_page(key)
+            # A page built just now was not listening yet when the request was sent: hand it over.
+            if fresh and payload is not None and hasattr(page, "_on_navigate"):
+                page._on_navigate(key, payload)
 
     # -- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
+        if any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QtGui.QDragMoveEvent) -> None:
+        if any(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QtGui.QDropEvent) -> None:

@@ -6,7 +6,9 @@ from dataclasses import fields
 from app.core.analysis import thresholds as th
 from app.core.errors import UserError
 
-from .qt import QtWidgets
+from .qt import QtCore, QtWidgets
+
+_RU = QtCore.QLocale(QtCore.QLocale.Language.Russian, QtCore.QLocale.Country.Russia)
 
 GROUPS = [
     ("Общие", ("min_n",)),
@@ -47,7 +49,8 @@ def _editor(name: str, value) -> QtWidgets.QWidget:
         box.setRange(0, 100)
         box.setValue(value)
     if unit:
-        box.setSuffix(f" {unit}")
+        box.setSuffix(" б." if unit == "балл" else f" {unit}")   # «70 б.», not «70 балл»
+    box.setLocale(_RU)                     # «30,0 %», a decimal comma whatever the system language
     box.setMinimumWidth(110)
     return box
 
@@ -69,7 +72,8 @@ class SettingsDialog(QtWidgets.QDialog):
         current = th.load_thresholds(ctx.db)
         lay = QtWidgets.QVBoxLayout(self)
         intro = QtWidgets.QLabel("Пороги признаков необъективности. Они хранятся в файле школы, "
-                                 "применяются при каждом анализе и печатаются в отчётах.")
+                                 "применяются при каждом анализе и печатаются в отчётах. Как считается "
+                                 "каждый показатель, описано в справке: «Показатели и признаки необъективности».")
         intro.setWordWrap(True)
         intro.setObjectName("pageSubtitle")
         lay.addWidget(intro)
@@ -86,6 +90,7 @@ class SettingsDialog(QtWidgets.QDialog):
                 self.editors[name] = editor
                 label = QtWidgets.QLabel(_LABELS[name][0])
                 label.setWordWrap(True)
+                label.setMinimumWidth(420)        # two lines at most: wrapped labels are never clipped
                 form.addRow(label, editor)
             body_lay.addWidget(box)
         body_lay.addStretch(1)
@@ -96,7 +101,7 @@ class SettingsDialog(QtWidgets.QDialog):
         self.error.setStyleSheet("color: #b3261e;")
         lay.addWidget(self.error)
         lay.addWidget(self._buttons())
-        self.resize(720, 640)
+        self.resize(820, 660)
 
     def _display_box(self) -> QtWidgets.QGroupBox:
         box = QtWidgets.QGroupBox("Учащиеся в списках «Анализа»")

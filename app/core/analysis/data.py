@@ -134,10 +134,13 @@ WHERE r.absent = 0
 ORDER BY r.procedure_id, class_label, r.id
 """
 
-# Only the journal marks of (student, subject) pairs that have an external mark are needed.
+# Only the journal marks of (student, subject) pairs that have an external mark are needed, and not
+# for a work whose file carries the journal mark itself (except ОГЭ: it is also compared with the
+# annual mark).
 _JOURNAL_SQL = """
 WITH pairs AS (SELECT DISTINCT r.student_id, p.subject_id FROM result r
-               JOIN procedure p ON p.id = r.procedure_id WHERE r.mark IS NOT NULL AND r.absent = 0)
+               JOIN procedure p ON p.id = r.procedure_id
+               WHERE r.mark IS NOT NULL AND r.absent = 0 AND (r.journal_mark IS NULL OR p.kind = 'oge'))
 SELECT j.student_id, j.subject_id, j.period_id, j.mark
 FROM pairs JOIN journal_mark j ON j.student_id = pairs.student_id AND j.subject_id = pairs.subject_id
 """
@@ -154,10 +157,20 @@ LEFT JOIN scale sc ON sc.id = p.scale_id
 ORDER BY y.start_date, p.kind, s.name, p.grade
 """
 
-_TASK_SCORES_SQL = """
-SELECT ts.result_id, ts.task_id, ts.score FROM task_score ts JOIN task t ON t.id = ts.task_id
-WHERE ts.score IS NOT NULL
-  AND t.procedure_id IN (SELECT DISTINCT t2.procedure_id FROM reference_task rt JOIN task t2 ON t2.id = rt.task_id)
+# Per task and class: the sum of the scores and the number of works (absent pupils and tasks not done
+# left out), summed by SQLite — a school has hundreds of thousands of task scores. The class is the
+# result's own, else the pupil's class in the procedure's year, as in _RESULTS_SQL.
+_TASK_SUMS_SQL = """
+SELECT ts.task_id, COALESCE(c.label, '') AS class_label, SUM(ts.score), COUNT(*)
+FROM task_score ts
+JOIN result r ON r.id = ts.result_id
+JOIN procedure p ON p.id = r.procedure_id
+LEFT JOIN enrolment e ON e.student_id = r.student_id AND e.year_id = p.year_id
+LEFT JOIN class_group c ON c.id = COALESCE(r.class_id, e.class_id)
+WHERE ts.score IS NOT NULL AND r.absent = 0
+  AND ts.task_id IN (SELECT t.id FROM task t WHERE t.procedure_id IN
+                     (SELECT DISTINCT t2.procedure_id FROM reference_task rt JOIN task t2 ON t2.id = rt.task_id))
+GROUP BY ts.task_id, class_label
 """
 
 
@@ -211,7 +224,7 @@ def _days(start: str, end: str) -> int:
     return (ye - ys) * 372 + (me - ms) * 31 + (de - ds)
 
 
-def _load_task_stats(db, results: list[Result]) -> list[TaskStat]:
+def _load_task_stats(db) -> list[TaskStat]:
     """Per task and class: the sum of scores and the number of works, where a task has a reference."""
     refs: dict[int, dict[str, float]] = {}
     for task_id, level, percent in db.execute("SELECT task_id, level, percent FROM reference_task"):
@@ -221,25 +234,29 @@ def _load_task_stats(db, results: list[Result]) -> list[TaskStat]:
     tasks = {tid: row for tid, *row in db.execute(
         "SELECT id, procedure_id, number, level, max_score, position FROM task WHERE procedure_id IN "
         "(SELECT DISTINCT t.procedure_id FROM reference_task rt JOIN task t ON t.id = rt.task_id)")}
-    class_of = {r.id: r.class_label for r in results}
-    sums: dict[tuple[int, str], list[int]] = {}
-    for result_id, task_id, score in db.execute(_TASK_SCORES_SQL).fetchall():
-        label = class_of.get(result_id)
-        if label is None:                 # an absent pupil's row
-            continue
-        acc = sums.setdefault((task_id, label), [0, 0])
-        acc[0] += score
-        acc[1] += 1
     out = []
-    for (task_id, label), (total, count) in sums.items():
+    for task_id, label, total, count in db.execute(_TASK_SUMS_SQL).fetchall():
         proc_id, number, level, max_score, _pos = tasks[task_id]
         out.append(TaskStat(proc_id, task_id, number, level, max_score, label, total, count, refs.get(task_id, {})))
     out.sort(key=lambda s: (s.procedure_id, tasks[s.task_id][4], s.class_label))
     return out
 
 
+CACHE_KIB = 32 * 1024   # SQLite page cache for the analysis connection: a large school's file fits in it
+
+
+def _enlarge_cache(db) -> None:
+    """Let SQLite keep a whole school file in memory between refreshes (default cache is 2 MiB)."""
+    size = db.execute("PRAGMA cache_size").fetchone()[0]
+    page = db.execute("PRAGMA page_size").fetchone()[0]
+    current = -size if size < 0 else size * page // 1024
+    if current < CACHE_KIB:
+        db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+
+
 def load(db) -> AnalysisData:
     """Read the school into memory. Cheap enough to call on every refresh (a few queries)."""
+    _enlarge_cache(db)
     years = [Year(*r) for r in db.execute(
         "SELECT id, label, start_date, end_date FROM academic_year ORDER BY start_date")]
     students = {sid: Student(sid, code, name or "") for sid, code, name in
@@ -261,4 +278,4 @@ def load(db) -> AnalysisData:
     return AnalysisData(
         school=school_row(db), years=years, students=students, procedures=_load_procedures(db),
         results=results, journal=_load_journal(db), medal=medal, rechecks=rechecks,
-        references=references, task_stats=_load_task_stats(db, results))
+        references=references, task_stats=_load_task_stats(db))

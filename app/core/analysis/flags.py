@@ -101,9 +101,10 @@ def bunching_flags(rows: list[dict], t: Thresholds) -> list[dict]:
             return None
         level = "risk" if r["p"] < t.bunching_risk_p else "attention"
         th = r["threshold"]
+        below = "ни одной" if not r["below"] else fmt.count(r["below"], "работа", "работы", "работ")
         reason = (f"{fmt.where(r)}: у границы отметки «{r['mark']}» ({th} перв. б.) "
                   f"{fmt.count(r['above'], 'работа набрала', 'работы набрали', 'работ набрали')} {th}–{th + 1} "
-                  f"б., а {r['below']} — {max(th - 2, 0)}–{th - 1} б.; вероятность такого скопления "
+                  f"б., а {max(th - 2, 0)}–{th - 1} б. — {below}; вероятность такого скопления "
                   f"при объективной проверке P = {fmt.pvalue(r['p'])} (порог — {fmt.pvalue(t.bunching_p)}).")
         return make_flag("boundary_bunching", level, reason, r, threshold=th, mark=r["mark"],
                          above=r["above"], below=r["below"], p=r["p"])
@@ -153,6 +154,11 @@ def _score(value, unit="балл") -> str:
     return "нет результата" if value is None else f"{value} {fmt.plural(value, unit, unit + 'а', unit + 'ов')}"
 
 
+def _lower_first(name: str) -> str:
+    """A subject inside a sentence: «Обществознание» → «обществознание»."""
+    return name[:1].lower() + name[1:]
+
+
 def medal_flags(students: list[dict], t: Thresholds) -> list[dict]:
     out = []
     roman = {1: "I", 2: "II"}
@@ -161,7 +167,7 @@ def medal_flags(students: list[dict], t: Thresholds) -> list[dict]:
             continue
         deg = s["degree"]
         need_r, need_o = (t.medal1_russian, t.medal1_other) if deg == 1 else (t.medal2_russian, t.medal2_other)
-        other = (f"{s['best_other_subject']} — {_score(s['best_other'])}" if s["best_other_subject"]
+        other = (f"{_lower_first(s['best_other_subject'])} — {_score(s['best_other'])}" if s["best_other_subject"]
                  else "другой предмет — нет результата")
         base = "нет результата" if s["base_math"] is None else f"отметка «{s['base_math']}»"
         met = (f"соответствуют медали {roman[s['degree_met']]} степени" if s["degree_met"]

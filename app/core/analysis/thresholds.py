@@ -165,6 +165,10 @@ def format_value(name: str, value: Any) -> str:
     else:
         text = str(value)
     unit = next((d[2] for d in DESCRIPTIONS if d[0] == name), "")
+    if unit == "балл" and isinstance(value, int):
+        from .fmt import plural
+
+        unit = plural(value, "балл", "балла", "баллов")
     return f"{text} {unit}".strip()
 
 

@@ -21,6 +21,12 @@ HIST_COLOR, BUNCH_ABOVE, BUNCH_BELOW = "#7d97b1", "#c8414b", "#f0b9be"
 LINE_COLORS = ["#2f6fb0", "#e07b26", "#3a9d5d", "#8e5ba8", "#c8414b", "#5b7083", "#b8860b", "#17a2b8"]
 
 
+def share_text(count: int, total: int) -> str:
+    """A share for a chart label: «31 %», and «< 1 %» rather than a misleading «0 %»."""
+    share = 100 * count / total if total else 0
+    return "< 1 %" if 0 < share < 0.5 else f"{round(share)} %"
+
+
 @dataclass(frozen=True)
 class Filters:
     year: str | None = None

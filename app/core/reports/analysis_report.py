@@ -17,8 +17,8 @@ from app.core.analysis import run, tables, views
 from app.core.errors import UserError, check_cancel
 
 from . import charts_pdf
-from .common import (LANDSCAPE, build_pdf, esc, frame_width, para, pdf_styles, save_workbook, set_widths,
-                     setup_print, write_cell, xlsx_styles)
+from .common import (LANDSCAPE, build_pdf, esc, fit_columns, frame_width, para, pdf_styles, save_workbook,
+                     set_widths, setup_print, write_cell, xlsx_styles)
 
 FLAG_FILL_HEX = "FDE3E1"
 FLAG_FILL = colors.HexColor("#fde3e1")
@@ -55,6 +55,11 @@ def _scope_text(result: dict) -> str:
 def _school_name(result: dict) -> str:
     s = result["indicators"]["school"]
     return s.get("full_name") or s.get("short_name") or "Образовательная организация"
+
+
+def _short_name(result: dict) -> str:
+    s = result["indicators"]["school"]
+    return s.get("short_name") or s.get("full_name") or "Образовательная организация"
 
 
 # ============================================================================ XLSX
@@ -159,7 +164,11 @@ def _pdf_table(t: tables.Table, width: float, cols: list[int] | None = None, *, 
             shade.append(i)
     if not body:
         return [para("Нет данных.", "body")]
-    table = RLTable([header] + body, colWidths=[w * scale for w in weights], repeatRows=1)
+    # Widths follow the column weights, widened so that no word of a header or a cell is cut in two.
+    texts = [[(t.columns[c][0], "header_cell")] + [(_pdf_value(v[c], t.columns[c][2]), "cell") for v, _ in rows]
+             for c in cols]
+    widths = fit_columns([w * scale / width for w in weights], texts, width, padding=13.0)
+    table = RLTable([header] + body, colWidths=widths, repeatRows=1)
     style = [("GRID", (0, 0), (-1, -1), 0.4, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.93, 0.93, 0.93)),
              ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]
@@ -184,7 +193,8 @@ def _pdf_value(value, fmt: str) -> str:
 
 def _heading(text: str, level: int = 1) -> list:
     style = pdf_styles()["title"] if level == 1 else pdf_styles()["right_bold"]
-    return [CondPageBreak(60 * mm if level == 1 else 40 * mm), Paragraph(esc(text), style), Spacer(1, 3)]
+    return [Spacer(1, 10 if level == 1 else 6), CondPageBreak(95 * mm if level == 1 else 40 * mm),
+            Paragraph(esc(text), style), Spacer(1, 3)]
 
 
 def _chart_block(title: str, drawing) -> KeepTogether:
@@ -210,7 +220,7 @@ class _Pdf:
                 self.progress(i, len(sections) + 1)
         path = build_pdf(out, self.story, pagesize=LANDSCAPE, title="Анализ объективности оценочных процедур",
                          subject=_scope_text(self.r), author=_school_name(self.r),
-                         footer_left=f"{_school_name(self.r)} · анализ объективности · {_scope_text(self.r)}")
+                         footer_left=f"{_short_name(self.r)} · анализ объективности · {_scope_text(self.r)}")
         if self.progress:
             self.progress(len(sections) + 1, len(sections) + 1)
         return path
@@ -277,6 +287,7 @@ class _Pdf:
                 where = f"класс {f['class']}" if f["class"] else "вся параллель"
                 self.story.append(_chart_block(f"{proc.label} {proc.year}, {proc.subject}, {proc.grade} класс, {where}",
                                                charts_pdf.histogram(data, self.width)))
+                self.story += [para(f["reason"], "small"), Spacer(1, 8)]
         self.story += _pdf_table(tables.bunching_table(self.r, only_notable=True), self.width)
 
     def reference(self) -> None:
@@ -293,7 +304,8 @@ class _Pdf:
             self.story.append(para("Результаты муниципалитета, региона и России не введены; сравнение с эталоном "
                                    "не проводилось.", "body"))
         high = tables.high_table(self.r)
-        keep = [i for i, row in enumerate(high.rows) if row[4] == "" or high.flagged[i]]
+        # The school as a whole (and flagged classes); ЕГЭ subjects without marks (test scores only) left out.
+        keep = [i for i, row in enumerate(high.rows) if (row[4] == "" or high.flagged[i]) and row[5]]
         high.rows, high.flagged = [high.rows[i] for i in keep], [high.flagged[i] for i in keep]
         self.story += _heading("Школа в целом и классы с признаком", 2)
         self.story += _pdf_table(high, self.width, [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 14])
@@ -307,6 +319,7 @@ class _Pdf:
             if lines:
                 self.story.append(_chart_block(f"{f['subject']}, {f['grade']} класс, {f['year']}: доля «4» и «5» "
                                                "тех же учащихся по годам", charts_pdf.cohort_lines(lines, self.width)))
+                self.story += [para(f["reason"], "small"), Spacer(1, 8)]
         t = tables.cohort_table(self.r)
         keep = [i for i, row in enumerate(t.rows) if row[4] == "" or t.flagged[i]]
         t.rows, t.flagged = [t.rows[i] for i in keep], [t.flagged[i] for i in keep]
@@ -333,16 +346,27 @@ class _Pdf:
             self.story += _pdf_table(obs, self.width)
         task = tables.task_table(self.r)
         if task.rows:
-            self.story += _heading("Профиль выполнения заданий", 2)
+            total = len(task.rows)
+            keep = [i for i, row in enumerate(task.rows) if row[4] == "" or task.flagged[i]]   # parallels + flagged
+            task.rows, task.flagged = [task.rows[i] for i in keep], [task.flagged[i] for i in keep]
+            self.story += _heading("Профиль выполнения заданий (по параллелям и классы с признаком)", 2)
             self.story += _pdf_table(task, self.width)
+            if total > len(keep):
+                rest = total - len(keep)
+                lines = f"{rest} {'строка' if rest % 10 == 1 and rest % 100 != 11 else 'строки' if 2 <= rest % 10 <= 4 and not 12 <= rest % 100 <= 14 else 'строк'}"
+                self.story.append(para(f"По отдельным классам ({lines}) — в XLSX-версии отчёта, "
+                                       "лист «Профиль заданий».", "small"))
 
     def method(self) -> None:
-        self.story += [PageBreak()] + _heading("Правило сравнения и пороги признаков")
-        self.story.append(para(self.r["indicators"]["comparison_rule"], "body"))
+        self.story += [PageBreak(), Paragraph("Правило сравнения и пороги признаков", pdf_styles()["title"]),
+                       Spacer(1, 2)]
+        self.story.append(para(self.r["indicators"]["comparison_rule"], "small"))
         self.story.append(Spacer(1, 6))
-        self.story.append(para("Индексы и признаки рассчитаны по методике программы «Объектив» (описана в "
-                               "руководстве пользователя, раздел «Методика показателей»). Федеральная формула "
-                               "этих индексов не опубликована; пороги ниже заданы школой в «Настройках».", "body"))
+        self.story.append(para("Индексы и признаки рассчитаны по методике программы «Объектив»: формулы и пороги "
+                               "описаны в справке программы (раздел «Показатели и признаки необъективности») и в "
+                               "документе «Методика показателей и признаков необъективности» (docs/methodology.md). "
+                               "Федеральная формула этих индексов не опубликована; пороги ниже заданы школой "
+                               "в «Настройках».", "small"))
         self.story += [Spacer(1, 6)] + _pdf_table(tables.thresholds_table(self.r), self.width * 0.8)
 
 

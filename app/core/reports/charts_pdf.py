@@ -30,11 +30,17 @@ def _s(x, y, text, size=7.5, anchor="start", bold=False, color=TEXT) -> String:
                   fillColor=color)
 
 
+def _text_width(text: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(text, register_reportlab_fonts()[0], size)
+
+
 def _legend(d: Drawing, items: list[tuple[str, str]], x: float, y: float) -> None:
     for color, text in items:
         d.add(Rect(x, y - 1, 8, 8, fillColor=_c(color), strokeColor=None))
         d.add(_s(x + 11, y, text, 8))
-        x += 18 + len(text) * 4.3
+        x += 22 + _text_width(text, 8)
 
 
 def comparison_bars(rows: list[dict], width: float) -> Drawing:
@@ -85,7 +91,7 @@ def heatmap(table: list[list[int]], width: float) -> Drawing:
             if count:
                 color = colors.white if count / top_count > 0.55 else TEXT
                 d.add(_s(x + cell / 2 - 1, y + cell / 2 + 1, count, 9, "middle", bold=True, color=color))
-                d.add(_s(x + cell / 2 - 1, y + cell / 2 - 9, f"{round(100 * count / n)} %", 7, "middle", color=color))
+                d.add(_s(x + cell / 2 - 1, y + cell / 2 - 9, views.share_text(count, n), 7, "middle", color=color))
     for k, m in enumerate((2, 3, 4, 5)):
         d.add(_s(left + k * cell + cell / 2 - 1, bottom - 11, f"«{m}»", 8, "middle"))
         d.add(_s(left - 6, bottom + k * cell + cell / 2 - 3, f"«{m}»", 8, "end"))
@@ -98,7 +104,7 @@ def histogram(data: dict, width: float) -> Drawing:
     """Primary scores with the mark thresholds (dashed) and the flagged bunching windows in red."""
     counts, flagged = data["counts"], set(data.get("flagged_thresholds") or [])
     left, bottom, height = 30.0, 24.0, 150.0
-    d = Drawing(width, bottom + height + 16)
+    d = Drawing(width, bottom + height + 32)
     top = max(counts) or 1
     step = (width - left - 10) / max(len(counts), 1)
     fill = [views.HIST_COLOR] * len(counts)
@@ -119,13 +125,19 @@ def histogram(data: dict, width: float) -> Drawing:
             continue
         x = left + t * step
         d.add(Line(x, bottom, x, bottom + height, strokeColor=TEXT, strokeWidth=0.8, strokeDashArray=[3, 2]))
-        d.add(_s(x + 2, bottom + height + 2, f"«{mark}» от {t}", 7.5, bold=True))
+        d.add(_s(x + 2, bottom + height + 2, f"«{mark}» — от {t} б.", 7.5, bold=True))
     for k in range(0, 5):
         value = round(top * 1.15 * k / 4)
         y = bottom + height * k / 4
         d.add(Line(left - 3, y, left, y, strokeColor=TEXT, strokeWidth=0.5))
         d.add(_s(left - 5, y - 2.5, value, 6.5, "end"))
     d.add(_s(left + (width - left) / 2, 2, "Первичный балл", 7.5, "middle"))
+    legend = [(views.HIST_COLOR, "Число работ с этим баллом")]
+    if flagged:
+        legend += [(views.BUNCH_ABOVE, "Скопление: балл на границе и на 1 выше"),
+                   (views.BUNCH_BELOW, "Для сравнения: 1–2 балла ниже границы")]
+    _legend(d, legend, left, bottom + height + 18)
+    d.add(_s(left + 4, bottom + height - 8, "Пунктир — граница отметки", 6.5))
     return d
 
 
@@ -157,27 +169,65 @@ def cohort_lines(lines: list[dict], width: float) -> Drawing:
     return d
 
 
+def _wrap_label(label: str, width: float, size: float, max_lines: int = 3) -> list[str]:
+    """A bar label on up to three short lines under its group («Русский язык» / «5 кл.»). Words are
+    never cut; the last part («5 кл.») always stays, and a subject too long for the room ends in «…»."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    regular, _ = register_reportlab_fonts()
+
+    def fits(text: str) -> bool:
+        return stringWidth(text, regular, size) <= width
+
+    def wrap(part: str) -> list[str]:
+        lines, current = [], ""
+        for word in part.split():
+            trial = f"{current} {word}".strip()
+            if fits(trial) or not current:
+                current = trial
+            else:
+                lines.append(current)
+                current = word
+        return lines + [current] if current else lines
+
+    def shorten(line: str, cut: bool) -> str:
+        if not cut and fits(line):
+            return line
+        line = line.rstrip(" …")
+        while line and not fits(line + "…"):
+            line = line[:-1].rstrip()
+        return (line or "") + "…"
+
+    parts = label.split(", ")
+    tail = wrap(parts[-1]) if len(parts) > 1 else []
+    head = [line for part in parts[:-1] or parts for line in wrap(part)]
+    room = max(max_lines - len(tail), 1)
+    out = [shorten(line, k == room - 1 and len(head) > room) for k, line in enumerate(head[:room])]
+    return out + [shorten(line, False) for line in tail]
+
+
 def reference_bars(rows: list[dict], width: float, scope: str = "Школа") -> Drawing:
     """Share of «4» and «5»: school against municipality, region and Russia, grouped per work."""
     levels = ("municipality", "region", "russia")
     left, bottom, height = 34.0, 40.0, 140.0
     d = Drawing(width, bottom + height + 26)
-    group = (width - left - 6) / max(len(rows), 1)
+    group = min((width - left - 6) / max(len(rows), 1), 110.0)   # one or two works: no giant bars
+    shift = (width - left - 6 - group * len(rows)) / 2             # … and the groups centred
     bar = group * 0.8 / 4
     for v in (0, 25, 50, 75, 100):
         y = bottom + height * v / 100
         d.add(Line(left, y, width - 6, y, strokeColor=GRID, strokeWidth=0.4))
         d.add(_s(left - 4, y - 2.5, f"{v} %", 6.5, "end"))
     for i, r in enumerate(rows):
-        x0 = left + i * group + group * 0.1
+        x0 = left + shift + i * group + group * 0.1
         values = [(views.SCHOOL_COLOR, r["share45"])] + [(views.REFERENCE_COLORS[lv], r["refs"].get(lv)) for lv in levels]
         for k, (color, value) in enumerate(values):
             if value is None:
                 continue
             d.add(Rect(x0 + k * bar, bottom, bar - 1, height * value / 100, fillColor=_c(color), strokeColor=None))
         d.add(_s(x0 + bar / 2, bottom + height * r["share45"] / 100 + 2, round(r["share45"]), 6.5, "middle"))
-        label = r["label"] if len(r["label"]) * 3.6 < group else r["label"][: max(int(group / 3.6) - 1, 3)] + "…"
-        d.add(_s(x0 + group * 0.4, bottom - 11, label, 6.5, "middle"))
+        for k, line in enumerate(_wrap_label(r["label"], group - 2, 6.5)):
+            d.add(_s(x0 + group * 0.4, bottom - 10 - 8 * k, line, 6.5, "middle"))
     _legend(d, [(views.SCHOOL_COLOR, scope)] + [(views.REFERENCE_COLORS[lv], REFERENCE_LEVEL_LABELS[lv].capitalize())
                                                for lv in levels], left, bottom + height + 12)
     return d

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app.core.analysis import run, tables, views
 from app.core.analysis.thresholds import load_student_display
-from app.core.domain import FLAG_LEVEL_LABELS
+from app.core.domain import FLAG_LEVEL_LABELS, PROCEDURE_LABELS
 from app.ui import charts
 from app.ui.flags_view import FlagsView
 from app.ui.pages.marks import LazyRefresh, fill_combo
@@ -49,10 +49,36 @@ def _cell_text(value, fmt: str) -> str:
     return str(value)
 
 
+def _scope_text(f: views.Filters) -> str:
+    """What the filters select, for the chart titles: «ВПР, 2025/2026, Математика, 6Б»."""
+    parts = [PROCEDURE_LABELS.get(f.kind, f.kind) if f.kind else "все процедуры", f.year or "все годы"]
+    if f.subject:
+        parts.append(f.subject)
+    if f.class_label:
+        parts.append(f.class_label)
+    elif f.grade:
+        parts.append(f"{f.grade} класс")
+    return ", ".join(parts)
+
+
+class _ScrollBody(QtWidgets.QWidget):
+    """The page body inside its scroll area: it takes the height it is given, down to its minimum.
+
+    Word-wrapped labels give the layout a height-for-width, and a scroll area would then grow the
+    body to its preferred height (and push the flags list out of sight) even on a large screen.
+    """
+
+    def heightForWidth(self, width: int) -> int:
+        return self.minimumHeight()
+
+
 class StudentsPanel(QtWidgets.QWidget):
     """The pupils behind the last clicked bar, cell or point."""
 
-    HEADERS = ["Учащийся", "Класс", "Предмет", "По журналу", "Отметка", "Балл"]
+    HEADERS = ["Учащийся", "Класс", "Предмет", "Журнал", "Работа", "Балл"]
+    TIPS = ["Код участника (или фамилия и имя, если так выбрано в настройках)", "Класс", "Предмет",
+            "Отметка по журналу, с которой сравнивалась работа", "Отметка за работу",
+            "Первичный балл (для ЕГЭ — тестовый балл)"]
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -65,7 +91,10 @@ class StudentsPanel(QtWidgets.QWidget):
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        for col, tip in enumerate(self.TIPS):
+            self.table.horizontalHeaderItem(col).setToolTip(tip)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(24)
         self.hint = QtWidgets.QLabel("Щёлкните по столбцу, ячейке или точке графика — здесь появятся "
                                      "учащиеся, которые за ними стоят.")
         self.hint.setWordWrap(True)
@@ -89,12 +118,19 @@ class StudentsPanel(QtWidgets.QWidget):
                 item.setData(Qt.ItemDataRole.DisplayRole, "" if value is None else value)
                 self.table.setItem(i, j, item)
         self.table.setSortingEnabled(True)
+        # A column with one value for everybody (the chosen class or subject) says nothing: hide it.
+        for col, key in ((1, "class"), (2, "subject")):
+            self.table.setColumnHidden(col, len({r[key] for r in rows}) <= 1)
         self.table.resizeColumnsToContents()
+        for col in (3, 4, 5):                 # short numbers: keep the narrow panel free for all columns
+            self.table.setColumnWidth(col, min(self.table.columnWidth(col), 72))
 
     def clear(self) -> None:
         self.title.setText("Учащиеся")
         self.hint.show()
         self.table.setRowCount(0)
+        for col in (1, 2):
+            self.table.setColumnHidden(col, False)
 
 
 class IndicatorTables(QtWidgets.QWidget):
@@ -186,7 +222,18 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        lay = QtWidgets.QVBoxLayout(self)
+        # On a small screen (a 1024×600 netbook) the page scrolls instead of crushing the charts.
+        outer = QtWidgets.QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        body = _ScrollBody()
+        body.setMinimumHeight(720)
+        body.setMinimumWidth(780)
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        lay = QtWidgets.QVBoxLayout(body)
         lay.setContentsMargins(16, 12, 16, 12)
         head = QtWidgets.QHBoxLayout()
         head.addWidget(page_header(self.title, "Где отметки по журналу и результаты оценочных процедур "
@@ -220,13 +267,17 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
         top.setStretchFactor(1, 1)
         top.setSizes([760, 300])
         flags_box = QtWidgets.QGroupBox("Признаки необъективности")
-        QtWidgets.QVBoxLayout(flags_box).addWidget(self.flags_view)
-        split = QtWidgets.QSplitter(Qt.Orientation.Vertical)
+        box_lay = QtWidgets.QVBoxLayout(flags_box)
+        box_lay.setContentsMargins(8, 4, 8, 6)
+        box_lay.addWidget(self.flags_view)
+        flags_box.setMinimumHeight(170)
+        self.split = split = QtWidgets.QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
         split.addWidget(flags_box)
+        split.setChildrenCollapsible(False)
         split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setSizes([520, 230])
+        split.setStretchFactor(1, 2)
+        split.setSizes([470, 260])
         lay.addWidget(split, 1)
 
     def _filter_bar(self) -> QtWidgets.QHBoxLayout:
@@ -235,7 +286,7 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
         for key, label in (("year", "Год"), ("kind", "Вид"), ("subject", "Предмет"), ("grade", "Параллель"),
                            ("class_label", "Класс")):
             box = QtWidgets.QComboBox()
-            box.setMinimumWidth(95 if key != "subject" else 170)
+            box.setMinimumWidth(85 if key != "subject" else 150)
             box.currentIndexChanged.connect(lambda _i, k=key: self._filter_changed(k))
             self.filter_boxes[key] = box
             bar.addWidget(QtWidgets.QLabel(label + ":"))
@@ -314,6 +365,9 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
             self.flags_view.set_flags([])
             self.indicator_tables.set_tables([])
             return
+        scope = _scope_text(f)
+        for chart in self.charts.values():
+            chart.set_scope(scope)
         self.charts["comparison"].set_rows(views.comparison_bars(a, f))
         self.charts["crosstab"].set_data(views.crosstab(a, f))
         hint = "" if len(views.selected_procedures(a, f)) <= 1 else (
@@ -461,6 +515,6 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
             page = printer.pageRect(QtPrintSupport.QPrinter.Unit.DevicePixel)
             scale = min(page.width() / chart.width(), page.height() / chart.height())
             painter.scale(scale, scale)
-            chart.render(painter)
+            chart.render(painter, QtCore.QPoint(0, 0))
         finally:
             painter.end()
