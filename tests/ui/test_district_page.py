@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 
 from app.ui.pages.district import DistrictPage
-from app.ui.qt import pg
+from app.ui.qt import QtGui, pg
 from tests.core.test_packet import build_small_school, small_analysis, small_packet
 
 
@@ -50,7 +50,14 @@ def test_packets_are_listed_with_status_and_schools_ordered_by_risk(page, packet
 
 
 def test_chart_compares_schools_and_switches_indicator(page, packet_folder):
+    assert page.chart_stack.currentWidget() is page.chart_empty      # no empty axes before packets
     page.add_paths([packet_folder])
+    assert page.chart_stack.currentWidget() is page.chart_scroll
+    header = page.summary_table.horizontalHeader()
+    metrics = QtGui.QFontMetrics(header.font())
+    for col in range(page.summary_table.columnCount()):              # every header readable
+        text = page.summary_table.horizontalHeaderItem(col).text()
+        assert page.summary_table.columnWidth(col) >= metrics.horizontalAdvance(text)
     bars = [i for i in page.plot.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
     assert len(bars) == 2                                            # ВПР and ОГЭ series
     assert list(bars[0].opts["width"]) == [round(100 * 8 / 12, 1), round(100 * 2 / 12, 1), 0.0]
@@ -62,6 +69,8 @@ def test_chart_compares_schools_and_switches_indicator(page, packet_folder):
 
 def test_selecting_a_school_shows_its_flags(page, packet_folder):
     page.add_paths([packet_folder])
+    first = [page.flags_list.item(i).text() for i in range(page.flags_list.count())]
+    assert len(first) == 3 and all(t.startswith("[риск]") for t in first)   # riskiest school at once
     page.summary_table.selectRow(1)
     texts = [page.flags_list.item(i).text() for i in range(page.flags_list.count())]
     assert len(texts) == 2 and all(t.startswith("[внимание]") for t in texts)

@@ -11,6 +11,7 @@ import math
 from pathlib import Path
 
 from app.core import district as core
+from app.ui.common import fit_header
 from app.ui.qt import QtCore, QtGui, QtWidgets, pg
 from app.ui.style import DANGER, OK, WARNING, page_header
 
@@ -105,6 +106,7 @@ class DistrictPage(QtWidgets.QWidget):
         self.summary_table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.summary_table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         self.summary_table.itemSelectionChanged.connect(self._show_flags)
+        fit_header(self.summary_table, {0: 200})     # every header readable; the table scrolls
         self.flags_list = QtWidgets.QListWidget()
         self.flags_list.setWordWrap(True)
         self.flags_list.setAlternatingRowColors(True)
@@ -138,7 +140,13 @@ class DistrictPage(QtWidgets.QWidget):
         self.chart_scroll.setWidgetResizable(True)
         self.chart_scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         self.chart_scroll.setWidget(self.plot)
-        lay.addWidget(self.chart_scroll, 1)
+        self.chart_empty = QtWidgets.QLabel("Диаграмма сравнения школ появится, когда будут добавлены пакеты.")
+        self.chart_empty.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+        self.chart_empty.setObjectName("pageSubtitle")
+        self.chart_stack = QtWidgets.QStackedWidget()
+        self.chart_stack.addWidget(self.chart_empty)
+        self.chart_stack.addWidget(self.chart_scroll)
+        lay.addWidget(self.chart_stack, 1)
         return box
 
     # -- public actions ------------------------------------------------------------------------
@@ -257,6 +265,8 @@ class DistrictPage(QtWidgets.QWidget):
                 t.setItem(r, c, item)
         t.resizeColumnsToContents()
         self.flags_list.clear()
+        if result.schools:
+            t.selectRow(0)          # the school with the most risk: its flags are shown at once
 
     @staticmethod
     def _tint(item: QtWidgets.QTableWidgetItem, key: str, value) -> None:
@@ -276,6 +286,7 @@ class DistrictPage(QtWidgets.QWidget):
         self.flags_list.clear()
         rows = self.summary_table.selectionModel().selectedRows()
         if not rows or self.result is None:
+            self.flags_list.addItem("Выберите школу в таблице — здесь появятся её признаки необъективности.")
             return
         school = self.result.schools[rows[0].row()]
         if not school.flags:
@@ -292,6 +303,7 @@ class DistrictPage(QtWidgets.QWidget):
         schools = self.result.schools if self.result else []
         title, series = CHARTS[max(self.chart_combo.currentIndex(), 0)]
         self.plot.setTitle(title)
+        self.chart_stack.setCurrentWidget(self.chart_scroll if schools else self.chart_empty)
         if not schools:
             return
         stacked = series[0][0] == "flags_risk"
