@@ -73,8 +73,10 @@ def _build_parser() -> argparse.ArgumentParser:
     sub.add_parser("info", help="сведения о базе: версия схемы, школа, число записей")
 
     s = sub.add_parser("import", help="импорт файлов (ВПР, журнал, ГИА, план)")
-    s.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    s.add_argument("--kind", default="auto", choices=["auto", "vpr", "journal", "gia", "plan"])
+    s.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                   help="файлы: формы ВПР (xlsx), выгрузки журнала (xlsx, csv), протоколы ГИА, план (docx, xlsx)")
+    s.add_argument("--kind", default="auto", choices=["auto", "vpr", "journal", "gia", "plan"],
+                   help="вид файлов; auto (по умолчанию) — определить по содержимому")
     s.add_argument("--dry-run", action="store_true", help="только показать, что будет загружено")
     s.add_argument("--year", help="учебный год, если его нет в файле (например 2024/2025)")
     s.add_argument("--class", dest="class_label", help="класс, если его нет в файле (например 5А)")
