@@ -152,6 +152,20 @@ def snapshot_procedure(db, procedure_id: int) -> list[dict]:
             dump_rows(db, "reference_task", task, p)]
 
 
+def count_marks_changed_by_scale(db, procedure_id: int, scale_id: int | None) -> int:
+    """How many marks of a procedure another scale would change (asked before assigning it).
+
+    Only a 'marks' scale computes marks; without one the marks stay as entered."""
+    if scale_id is None:
+        return 0
+    scale = scales.get_scale(db, scale_id)
+    if scale["kind"] != "marks":
+        return 0
+    found = rows(db, "SELECT primary_score, mark FROM result WHERE procedure_id = ? AND absent = 0 "
+                     "AND primary_score IS NOT NULL", [procedure_id])
+    return sum(1 for r in found if scales.mark_for(scale["rules"], r["primary_score"]) != r["mark"])
+
+
 def recompute_procedure_marks(db, procedure_id: int) -> int:
     """Marks of one procedure from its scale (no change without a 'marks' scale); count changed."""
     proc = get_procedure(db, procedure_id)

@@ -7,6 +7,7 @@ back with their original ids so later commands on the stack still find their row
 """
 from __future__ import annotations
 
+import weakref
 from typing import Any, Callable
 
 from app.core import marks as marks_core
@@ -19,13 +20,22 @@ from .qt import QtGui, QtWidgets
 
 
 class DbCommand(QtGui.QUndoCommand):
-    """redo / undo call functions of the open DB, then announce the change under `topics`."""
+    """redo / undo call functions of the open DB, then announce the change under `topics`.
+
+    The command holds its context weakly: the context owns the undo stack and the stack owns the
+    commands, so a strong reference back would make a cycle that the garbage collector may tear
+    down in the wrong order (a crash in QUndoStack::clear() at exit).
+    """
 
     def __init__(self, ctx, text: str, topics: tuple[str, ...], redo_fn: Callable, undo_fn: Callable):
         super().__init__(text)
-        self.ctx, self.topics = ctx, topics
+        self._ctx, self.topics = weakref.ref(ctx), topics
         self._redo_fn, self._undo_fn = redo_fn, undo_fn
         self._first = True
+
+    @property
+    def ctx(self):
+        return self._ctx()
 
     def redo(self) -> None:
         if self._first:            # the edit itself already ran in perform()
@@ -39,7 +49,7 @@ class DbCommand(QtGui.QUndoCommand):
         self._announce()
 
     def _run(self, fn: Callable) -> None:
-        if self.ctx.db is None:
+        if self.ctx is None or self.ctx.db is None:
             self.setObsolete(True)
             return
         try:
@@ -51,6 +61,8 @@ class DbCommand(QtGui.QUndoCommand):
                                           f"изменились с тех пор.\n\n{text}")
 
     def _announce(self) -> None:
+        if self.ctx is None:
+            return
         for topic in self.topics:
             self.ctx.notify(topic)
 
@@ -87,7 +99,7 @@ def set_mark(ctx, student_id: int, subject_id: int, period_id: int, value) -> in
     def write(mark):
         return lambda db: marks_core.set_mark(db, student_id, subject_id, period_id, mark)
 
-    text = f"отметка {new}" if new is not None else "удаление отметки"
+    text = f"отметку «{new}»" if new is not None else "удаление отметки"
     perform(ctx, text, "marks", write(new), write(old))
     return new
 
@@ -150,7 +162,7 @@ def class_change(ctx, text: str, class_id: int | None, do: Callable[[Any], Any])
 def create_year(ctx, label: str, period_kind: str) -> int:
     year_id = roster_core.create_year(ctx.db, label, period_kind=period_kind)
     snap = roster_core.snapshot_year(ctx.db, year_id)
-    ctx.undo_stack.push(DbCommand(ctx, f"учебный год {label}", ("roster", "marks"),
+    ctx.undo_stack.push(DbCommand(ctx, f"создание учебного года {label}", ("roster", "marks"),
                                   lambda db: roster_core.load_rows(db, snap),
                                   lambda db: roster_core.drop_rows(db, snap)))
     return year_id
@@ -164,7 +176,7 @@ def promote_year(ctx, year_id: int) -> dict:
         snap = roster_core.snapshot_year(ctx.db, new_id)
     else:
         snap = roster_core.snapshot_year(ctx.db, new_id)[2:]     # the year pre-existed: classes, enrolments
-    ctx.undo_stack.push(DbCommand(ctx, f"перевод в {summary['label']}", ("roster", "marks", "procedures"),
+    ctx.undo_stack.push(DbCommand(ctx, f"перевод классов в {summary['label']} учебный год", ("roster", "marks", "procedures"),
                                   lambda db: roster_core.load_rows(db, snap),
                                   lambda db: roster_core.drop_rows(db, snap)))
     return summary
@@ -196,7 +208,7 @@ def create_procedure(ctx, **fields) -> int:
     pid = proc_core.create_procedure(ctx.db, **fields)
     snapshot, apply = _procedure_state(pid)
     after = snapshot(ctx.db)
-    ctx.undo_stack.push(DbCommand(ctx, "новая процедура", ("procedures", "results"),
+    ctx.undo_stack.push(DbCommand(ctx, "создание процедуры", ("procedures", "results"),
                                   lambda db: apply(db, after), lambda db: apply(db, None)))
     return pid
 

@@ -24,6 +24,7 @@ class ProcedureDialog(QtWidgets.QDialog):
     def __init__(self, ctx, proc: dict | None = None, parent=None, year_id: int | None = None):
         super().__init__(parent)
         self.ctx, self.proc, self.new_id = ctx, proc, None
+        self.confirm = lambda text: _ask(self, text)
         self.setWindowTitle("Новая оценочная процедура" if proc is None else "Оценочная процедура")
         self.setMinimumWidth(620)
         lay = QtWidgets.QVBoxLayout(self)
@@ -138,6 +139,10 @@ class ProcedureDialog(QtWidgets.QDialog):
                 if core.list_tasks(self.ctx.db, pid):
                     values.pop("max_score")
                 changed = {k: v for k, v in values.items() if v != self.proc.get(k)}
+                n = core.count_marks_changed_by_scale(self.ctx.db, pid, changed["scale_id"]) \
+                    if "scale_id" in changed else 0
+                if n and not self.confirm(f"С новой шкалой изменятся отметки у {n} работ. Пересчитать отметки?"):
+                    return
                 if changed:
                     undo.procedure_change(self.ctx, "изменение процедуры", pid,
                                           lambda db: core.update_procedure(db, pid, **changed))
@@ -299,7 +304,7 @@ class ScaleDialog(QtWidgets.QDialog):
         values = self.values()
         try:
             if self.scale is None:
-                new_id = undo.scale_change(self.ctx, "новая шкала", None, lambda db: scales.create_scale(db, **values))
+                new_id = undo.scale_change(self.ctx, "создание шкалы", None, lambda db: scales.create_scale(db, **values))
                 self._load(select=new_id)
                 self.message.setText("Шкала сохранена.")
                 return 0
@@ -325,7 +330,7 @@ class ScaleDialog(QtWidgets.QDialog):
             return
         values = self.values() | {"name": f"{self.scale['name']} (копия)"}
         try:
-            new_id = undo.scale_change(self.ctx, "копия шкалы", None, lambda db: scales.create_scale(db, **values))
+            new_id = undo.scale_change(self.ctx, "копирование шкалы", None, lambda db: scales.create_scale(db, **values))
         except UserError as exc:
             self.message.setText(str(exc))
             return

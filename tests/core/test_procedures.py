@@ -193,3 +193,15 @@ def test_journal_hint_follows_the_comparison_rule(proc):
     rows = {r["student_id"]: r for r in P.results_grid(db, pid)["rows"]}
     assert rows[students[0]]["journal_hint"] == (5, "3 четверть")
     assert rows[students[1]]["journal_hint"] == (None, None)
+
+
+def test_count_marks_changed_by_scale(demo_db):
+    proc = next(p for p in P.list_procedures(demo_db) if p["kind"] == "vpr" and p["n"] > 10)
+    full = P.get_procedure(demo_db, proc["id"])
+    assert P.count_marks_changed_by_scale(demo_db, proc["id"], full["scale_id"]) == 0
+    assert P.count_marks_changed_by_scale(demo_db, proc["id"], None) == 0
+    strict = scales.create_scale(demo_db, name="Только «2»", kind="marks", max_score=full["max_score"],
+                                 rules={"thresholds": [[0, 2]]})
+    not_two = demo_db.execute("SELECT count(*) FROM result WHERE procedure_id = ? AND absent = 0 AND "
+                              "primary_score IS NOT NULL AND mark != 2", [proc["id"]]).fetchone()[0]
+    assert P.count_marks_changed_by_scale(demo_db, proc["id"], strict) == not_two > 0

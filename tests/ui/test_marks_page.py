@@ -94,3 +94,63 @@ def test_switching_class_and_undo_from_elsewhere_reloads(ctx, page, qtbot):
     core.set_mark(ctx.db, student["id"], page.model.subject_id, period["id"], 2)
     ctx.notify("marks")
     qtbot.waitUntil(lambda: page.model.marks.get((student["id"], period["id"])) == 2, timeout=2000)
+
+
+def test_typing_in_the_grid_writes_and_refuses(ctx, page, qtbot):
+    """Keys typed on a cell open its editor; Enter writes a 2..5 mark; a 7 never reaches the journal."""
+    from app.ui.qt import QtCore
+
+    from app.ui.qt import QtWidgets
+
+    view, model = page.view, page.model
+    index = model.index(2, 3)
+    old = _cell_value(ctx, page, 2, 3)
+    new = 3 if old != 3 else 4
+
+    def type_into_cell(text):
+        view.setCurrentIndex(index)
+        qtbot.keyClicks(view, text)                        # AnyKeyPressed: the editor opens with the key
+        editor = view.indexWidget(index) or QtWidgets.QApplication.focusWidget()
+        assert isinstance(editor, QtWidgets.QLineEdit) and editor.text() == text
+        qtbot.keyClick(editor, QtCore.Qt.Key.Key_Return)         # the delegate commits on a queued call
+        qtbot.waitUntil(lambda: view.state() != QtWidgets.QAbstractItemView.State.EditingState, timeout=2000)
+
+    type_into_cell(str(new))
+    assert _cell_value(ctx, page, 2, 3) == new
+    assert model.data(index) == str(new)
+    type_into_cell("7")
+    assert _cell_value(ctx, page, 2, 3) == new
+    assert "от 2 до 5" in page.message.text()
+    ctx.undo_stack.undo()
+    assert _cell_value(ctx, page, 2, 3) == old
+
+
+def test_message_clears_itself_and_its_timer_dies_with_the_page(ctx, qtbot, demo_db_path, monkeypatch):
+    """A refusal clears itself after a while; a page closed before that is not touched by the timer
+    (it used to raise «Internal C++ object (QLabel) already deleted» into the event loop)."""
+    from app.ui.pages.marks import MarksPage
+
+    monkeypatch.setattr(MarksPage, "MESSAGE_MS", 30)
+    ctx.open_db(demo_db_path)
+    page = MarksPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    assert not page.model.setData(page.model.index(0, 2), "7")
+    assert "от 2 до 5" in page.message.text()
+    qtbot.waitUntil(lambda: page.message.text() == "", timeout=2000)
+    closed = MarksPage(ctx)
+    closed.show()
+    assert not closed.model.setData(closed.model.index(0, 2), "7")
+    closed.deleteLater()
+    qtbot.wait(120)                      # pytest-qt fails the test on an exception in the event loop
+
+
+def test_undo_menu_reads_as_russian(ctx, page):
+    undo_action = ctx.undo_stack.createUndoAction(page, "Отменить")
+    redo_action = ctx.undo_stack.createRedoAction(page, "Повторить")
+    old = _cell_value(ctx, page, 0, 2)
+    new = 5 if old != 5 else 4
+    assert page.model.setData(page.model.index(0, 2), str(new))
+    assert undo_action.text() == f"Отменить отметку «{new}»"
+    ctx.undo_stack.undo()
+    assert redo_action.text() == f"Повторить отметку «{new}»"

@@ -178,7 +178,7 @@ class LazyRefresh:
     def _request_refresh(self) -> None:
         self._dirty = True
         if self.isVisible():
-            QtCore.QTimer.singleShot(0, self._refresh_if_dirty)
+            QtCore.QTimer.singleShot(0, self, self._refresh_if_dirty)
 
     def _refresh_if_dirty(self) -> None:
         if self._dirty:
@@ -191,6 +191,7 @@ class LazyRefresh:
 
 class MarksPage(LazyRefresh, QtWidgets.QWidget):
     title = "Отметки"
+    MESSAGE_MS = 8000          # a refusal stays this long under the grid
     TOPICS = {"marks", "roster"}
 
     def __init__(self, ctx, parent=None):
@@ -336,7 +337,9 @@ class MarksPage(LazyRefresh, QtWidgets.QWidget):
         window = self.window()
         if isinstance(window, QtWidgets.QMainWindow):
             window.statusBar().showMessage(text, 8000)
-        QtCore.QTimer.singleShot(8000, lambda: self.message.setText("") if self.message.text() == text else None)
+        # the label is the timer's context: a page closed within 8 s cancels it
+        QtCore.QTimer.singleShot(self.MESSAGE_MS, self.message,
+                                 lambda: self.message.setText("") if self.message.text() == text else None)
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.view and event.type() == QtCore.QEvent.Type.KeyPress:

@@ -159,15 +159,15 @@ class ResultsModel(QtCore.QAbstractTableModel):
                     None, f"Отметить учащегося {row['code']} отсутствовавшим? Его баллы будут удалены "
                           "(это можно отменить)."):
                 return False
-            return self._write("отсутствие", sid, lambda db: core.set_absent(db, pid, sid, absent))
+            return self._write("отметку об отсутствии", sid, lambda db: core.set_absent(db, pid, sid, absent))
         if role != ER or not self.editable(index.column()):
             return False
         if key == "task":
-            return self._write(f"балл за задание {task['number']}", sid,
+            return self._write(f"ввод балла за задание {task['number']}", sid,
                                lambda db: core.set_task_score(db, pid, sid, task["id"], value))
         if key == "primary":
-            return self._write("первичный балл", sid, lambda db: core.set_primary_score(db, pid, sid, value))
-        return self._write(self.cols[index.column()][2].replace("\n", " ").lower(), sid,
+            return self._write("ввод первичного балла", sid, lambda db: core.set_primary_score(db, pid, sid, value))
+        return self._write("изменение: " + self.cols[index.column()][2].replace("\n", " ").lower(), sid,
                            lambda db: core.set_result_field(db, pid, sid, key, value))
 
     def _write(self, text: str, student_id: int, do) -> bool:
@@ -253,7 +253,7 @@ class ReferenceModel(QtCore.QAbstractTableModel):
         row[self.COLS[index.column()][0]] = value
         values = {k: row.get(k) for k, _ in self.COLS if k != "quality"}
         try:
-            undo.procedure_change(self.ctx, "сравнение с эталоном", self.pid,
+            undo.procedure_change(self.ctx, "изменение данных для сравнения", self.pid,
                                   lambda db: core.set_reference_result(db, self.pid, row["level"], **values),
                                   topics=("procedures",))
         except UserError as exc:
@@ -281,12 +281,14 @@ class ProcedureDetail(QtWidgets.QWidget):
         self.results_view.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.AnyKeyPressed
                                           | QtWidgets.QAbstractItemView.EditTrigger.DoubleClicked
                                           | QtWidgets.QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.results_view.viewport().installEventFilter(self)     # the name column takes the spare width
         self.results_summary = QtWidgets.QLabel(objectName="pageSubtitle", wordWrap=True)
         self.tabs.addTab(_stack(self.results_view, self.results_summary), "Результаты")
         self.tasks = _simple_table(["Задание", "Максимальный\nбалл", "Уровень", "Средний\nбалл",
                                     "Выполнение\nв школе, %", "Муниципалитет,\n%", "Регион,\n%", "Россия,\n%"])
+        self.tasks_note = QtWidgets.QLabel(objectName="pageSubtitle")
         self.tabs.addTab(_stack(_toolbar([("Добавить задание…", self.add_task), ("Изменить…", self.edit_task),
-                                          ("Удалить", self.delete_task)]), self.tasks), "Задания")
+                                          ("Удалить", self.delete_task)], self.tasks_note), self.tasks), "Задания")
         self.tabs.addTab(self._observers_tab(), "Наблюдатели")
         self.rechecks = _simple_table(["Код", "Учащийся", "Класс", "Балл до", "Балл после", "Изменено критериев",
                                        "Кто перепроверял", "Дата"])
@@ -376,6 +378,9 @@ class ProcedureDetail(QtWidgets.QWidget):
         self._load_observers(proc)
         self._load_rechecks()
         self.reference.load(pid)
+        view = self.reference_view                              # the header and four rows, unclipped
+        view.setFixedHeight(view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth()
+                            + sum(view.rowHeight(r) for r in range(self.reference.rowCount())))
         self.reference_view.setColumnHidden(len(ReferenceModel.COLS) - 1, proc["kind"] != "ege")
         self._draw_chart()
 
@@ -421,10 +426,11 @@ class ProcedureDetail(QtWidgets.QWidget):
             view.setColumnWidth(1, view.columnWidth(1) + spare)
         view.verticalHeader().setDefaultSectionSize(25)
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if self.results.cols:
+    def eventFilter(self, watched, event) -> bool:
+        if (event.type() == QtCore.QEvent.Type.Resize and self.results.cols
+                and watched is self.results_view.viewport()):
             self._fit_results()
+        return super().eventFilter(watched, event)
 
     def _summarise(self) -> None:
         rows = self.results.rows
@@ -440,6 +446,9 @@ class ProcedureDetail(QtWidgets.QWidget):
 
     def _load_tasks(self) -> None:
         stats = core.task_stats(self.ctx.db, self.pid)
+        self.tasks_note.setText(
+            f"Заданий: {len(stats)}; первичный балл — сумма баллов за задания." if stats else
+            "Задания не заведены: первичный балл вводится целиком на вкладке «Результаты».")
         _fill_table(self.tasks, [(t["id"], [t["number"], str(t["max_score"]), core.TASK_LEVELS.get(t["level"] or "", ""),
                                            _num(t["mean"], 2), _num(t["percent"], 0)]
                                   + [_num(t["reference"].get(level), 0) for level in core.REFERENCE_LEVELS])
@@ -488,7 +497,7 @@ class ProcedureDetail(QtWidgets.QWidget):
 
     def _set_field(self, key: str, value) -> None:
         pid = self.pid
-        self._change("наблюдение", lambda db: core.update_procedure(db, pid, **{key: value}))
+        self._change("изменение сведений о наблюдении", lambda db: core.update_procedure(db, pid, **{key: value}))
 
     def _task_form(self, title: str, task: dict | None) -> None:
         number = QtWidgets.QLineEdit(task["number"] if task else "")
@@ -502,7 +511,7 @@ class ProcedureDetail(QtWidgets.QWidget):
             do = (lambda db: core.update_task(db, task["id"], number=number.text(), max_score=mx.value(),
                                               level=level.currentData())) if task else \
                 (lambda db: core.add_task(db, pid, number.text(), mx.value(), level.currentData()))
-            undo.procedure_change(self.ctx, title.lower(), pid, do)
+            undo.procedure_change(self.ctx, "изменение задания" if task else "добавление задания", pid, do)
         if FormDialog(title, [("Номер задания", number), ("Максимальный балл", mx), ("Уровень", level)], save,
                       self).exec():
             self.show_procedure(pid)
@@ -529,7 +538,7 @@ class ProcedureDetail(QtWidgets.QWidget):
         fill_combo(kind, [(v, k) for k, v in core.OBSERVER_KINDS.items()])
         pid = self.pid
         if FormDialog("Наблюдатель", [("ФИО", name), ("Организация", org), ("Вид наблюдения", kind)],
-                      lambda: undo.procedure_change(self.ctx, "наблюдатель", pid, lambda db: core.add_observer(
+                      lambda: undo.procedure_change(self.ctx, "добавление наблюдателя", pid, lambda db: core.add_observer(
                           db, pid, name.text(), org.text(), kind.currentData())), self).exec():
             self.show_procedure(pid)
 
@@ -556,7 +565,7 @@ class ProcedureDetail(QtWidgets.QWidget):
         rows = [("Работа", who), ("Балл до", before), ("Балл после", after), ("Изменено критериев", crit),
                 ("Кто перепроверял", by), ("Дата", date)]
         if FormDialog("Перепроверка работы", rows, lambda: undo.procedure_change(
-                self.ctx, "перепроверка", pid, lambda db: core.set_recheck(
+                self.ctx, "внесение перепроверки", pid, lambda db: core.set_recheck(
                     db, pid, who.currentData(), score_before=before.value(), score_after=after.value(),
                     criteria_changed=crit.value(), checked_by=by.text(),
                     date=date.date().toString("yyyy-MM-dd"))), self).exec():
@@ -657,9 +666,12 @@ class ProceduresPage(LazyRefresh, QtWidgets.QWidget):
                 self.list_view.item(r, c).setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             if not proc["scale_name"]:
                 self.list_view.item(r, 8).setForeground(QtGui.QColor("#a15c00"))
+        self.list_view.resizeColumnToContents(2)                   # «Математика (базовый уровень)» in full
+        self.list_view.setColumnWidth(2, min(max(self.list_view.columnWidth(2), 190), 300))
         ids = [r["id"] for r in found]
         if ids:
             self.list_view.setCurrentCell(ids.index(keep) if keep in ids else 0, 0)
+            self.list_view.scrollToItem(self.list_view.currentItem())
         self.list_view.blockSignals(False)
         self._show_current()
 

@@ -270,6 +270,8 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
                 item = QtWidgets.QTableWidgetItem(person[key])
                 item.setData(Qt.ItemDataRole.UserRole, person["id"])
                 self.staff_table.setItem(r, c, item)
+        self.staff_table.resizeColumnToContents(0)                  # full names in full
+        self.staff_table.setColumnWidth(0, min(max(self.staff_table.columnWidth(0) + 24, 320), 480))
 
     # -- years and classes --------------------------------------------------------------------
     def new_year(self) -> None:
@@ -302,8 +304,11 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
         classes = core.list_classes(db, year_id)
         leaving = sum(c["students"] for c in classes if c["grade"] >= 11)
         start = int(label[:4])
-        text = (f"Будет создан учебный год {start + 1}/{start + 2}. Все классы {label} перейдут в следующую "
-                f"параллель вместе с учащимися (5А → 6А и т. д.); выпускники 11 классов ({leaving} чел.) "
+        target = f"{start + 1}/{start + 2}"
+        exists = any(y["label"] == target for y in core.list_years(db))
+        text = (("" if exists else f"Будет создан учебный год {target}. ")
+                + f"Все классы {label} учебного года перейдут в следующую параллель {target} учебного года "
+                f"вместе с учащимися (5А → 6А и т. д.); выпускники 11 классов ({leaving} чел.) "
                 "не переводятся. Первые классы нового года добавьте вручную.\n\nПеревести?")
         if not _ask(self, text):
             return
@@ -335,7 +340,7 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
             QtWidgets.QMessageBox.information(self, "Объектив", "Сначала создайте учебный год.")
             return
         self._class_form("Новый класс", 5, "А", lambda g, letter: undo.class_change(
-            self.ctx, "новый класс", None, lambda db: core.create_class(db, year_id, g, letter)))
+            self.ctx, "создание класса", None, lambda db: core.create_class(db, year_id, g, letter)))
 
     def edit_class(self) -> None:
         class_id = self.current_class_id()
@@ -382,7 +387,7 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
         rows = [("Код", code), ("ФИО", name), ("Пол", sex), ("Класс", cls), ("Кандидат на медаль", medal)]
         if student is None:
             def save():
-                return undo.student_change(self.ctx, "новый учащийся", None, lambda db: core.create_student(
+                return undo.student_change(self.ctx, "добавление учащегося", None, lambda db: core.create_student(
                     db, class_id=cls.currentData(), full_name=name.text(), sex=sex.currentData(),
                     medal_degree=medal.currentData()))
         else:
@@ -418,8 +423,8 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
                                                    labels, 0, False)
         if ok:
             target = classes[labels.index(label)]["id"]
-            self._macro(f"перевод в {label}", ids, lambda sid: undo.student_change(
-                self.ctx, "перевод", sid, lambda db: core.move_student(db, sid, target)))
+            self._macro(f"перевод учащихся в {label}", ids, lambda sid: undo.student_change(
+                self.ctx, "перевод учащегося", sid, lambda db: core.move_student(db, sid, target)))
 
     def delete_students(self) -> None:
         ids = self.selected_student_ids()
@@ -427,7 +432,7 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
                         "результаты процедур. Их коды больше не будут выдаваться (удаление можно отменить: "
                         "Правка → Отменить)."):
             self._macro("удаление учащихся", ids, lambda sid: undo.student_change(
-                self.ctx, "удаление", sid, lambda db: core.delete_student(db, sid)))
+                self.ctx, "удаление учащегося", sid, lambda db: core.delete_student(db, sid)))
 
     def _macro(self, text: str, ids: list[int], fn: Callable[[int], object]) -> None:
         self.ctx.undo_stack.beginMacro(text)
@@ -448,7 +453,7 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
         pos_edit.setPlaceholderText("например, учитель математики")
         if staff_id is None:
             def save():
-                return undo.staff_change(self.ctx, "новый сотрудник", None,
+                return undo.staff_change(self.ctx, "добавление сотрудника", None,
                                          lambda db: core.create_staff(db, name_edit.text(), pos_edit.text()))
         else:
             def save():
