@@ -12,45 +12,18 @@ from typing import Any, Callable
 
 from app.core import plan as core
 from app.core import plan_exec as execs
-from app.core.errors import UserError
 
-from .qt import QtGui, QtWidgets
+from .undo import DbCommand
 
 TOPIC = "plan"
 _EDIT_ID = 7301
 
 
-class PlanCommand(QtGui.QUndoCommand):
-    """redo / undo call functions of the open DB, then announce a change of the plan."""
+class PlanCommand(DbCommand):
+    """An edit of the plan: announced under the plan's topic."""
 
     def __init__(self, ctx, text: str, redo_fn: Callable, undo_fn: Callable):
-        super().__init__(text)
-        self.ctx = ctx
-        self._redo_fn, self._undo_fn = redo_fn, undo_fn
-        self._first = True
-
-    def redo(self) -> None:
-        if self._first:  # the edit itself already ran
-            self._first = False
-        else:
-            self._run(self._redo_fn)
-        self.ctx.notify(TOPIC)
-
-    def undo(self) -> None:
-        self._run(self._undo_fn)
-        self.ctx.notify(TOPIC)
-
-    def _run(self, fn: Callable) -> None:
-        if self.ctx.db is None:
-            self.setObsolete(True)
-            return
-        try:
-            fn(self.ctx.db)
-        except Exception as exc:  # noqa: BLE001 - shown; the command leaves the stack
-            self.setObsolete(True)
-            text = str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
-            QtWidgets.QMessageBox.warning(None, "Объектив", f"Не удалось выполнить «{self.text()}»: "
-                                          f"данные изменились с тех пор.\n\n{text}")
+        super().__init__(ctx, text, (TOPIC,), redo_fn, undo_fn)
 
 
 class EditItemCommand(PlanCommand):

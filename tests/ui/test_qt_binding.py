@@ -41,6 +41,10 @@ def test_undo_commands_do_not_keep_the_context_alive(qtbot, tmp_path):
     undo.staff_change(ctx, "новый сотрудник", None,
                       lambda db: __import__("app.core.roster", fromlist=["x"]).create_staff(db, "Орлова Анна Ильинична"))
     assert ctx.undo_stack.count() == 1
+    from app.ui.plan_undo import PlanCommand
+
+    ctx.undo_stack.push(PlanCommand(ctx, "заголовок плана", lambda db: None, lambda db: None))
+    assert ctx.undo_stack.count() == 2
     alive = weakref.ref(ctx)
     ctx.close_db()
     gc.collect()
