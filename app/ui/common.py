@@ -37,7 +37,7 @@ class LazyRefresh:
     def _request_refresh(self) -> None:
         self._dirty = True
         if self.isVisible():
-            QtCore.QTimer.singleShot(0, self._refresh_if_dirty)
+            QtCore.QTimer.singleShot(0, self, self._refresh_if_dirty)   # not after the page is gone
 
     def _refresh_if_dirty(self) -> None:
         if self._dirty:
@@ -46,6 +46,21 @@ class LazyRefresh:
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self._refresh_if_dirty()
+
+
+def combo_value(box: QtWidgets.QComboBox):
+    return box.currentData() if box.count() else None
+
+
+def fill_combo(box: QtWidgets.QComboBox, items: list[tuple[str, object]], keep=None) -> None:
+    """Replace the items of a combo box quietly, keeping the chosen value when it is still there."""
+    box.blockSignals(True)
+    box.clear()
+    for text, value in items:
+        box.addItem(text, value)
+    index = box.findData(keep) if keep is not None else -1
+    box.setCurrentIndex(index if index >= 0 else (0 if items else -1))
+    box.blockSignals(False)
 
 
 def style_table(view: QtWidgets.QTableView) -> None:

@@ -11,8 +11,11 @@ from app.core import roster, scales
 from app.core.domain import CHECKED_BY_LABELS, PROCEDURE_LABELS
 from app.core.errors import UserError
 from app.ui import results_undo as undo
-from app.ui.pages.marks import fill_combo
-from app.ui.pages.roster import _ask, _button, _current_id, _fill_table, _simple_table, _style_table
+from app.ui.common import fill_combo
+from app.ui.common import fill_table as _fill_table
+from app.ui.common import simple_table as _simple_table
+from app.ui.common import style_table as _style_table
+from app.ui.pages.roster import _ask, _button, _current_id
 from app.ui.qt import QtCore, QtWidgets
 
 Qt = QtCore.Qt

@@ -12,7 +12,7 @@ from app.core.analysis.thresholds import load_student_display
 from app.core.domain import FLAG_LEVEL_LABELS, PROCEDURE_LABELS
 from app.ui import charts
 from app.ui.flags_view import FlagsView
-from app.ui.pages.marks import LazyRefresh, fill_combo
+from app.ui.common import LazyRefresh, fill_combo
 from app.ui.qt import QtCore, QtGui, QtPrintSupport, QtWidgets
 from app.ui.style import page_header
 

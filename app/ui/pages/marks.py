@@ -5,6 +5,7 @@ from app.core import marks as core
 from app.core import roster
 from app.core.errors import UserError
 from app.ui import results_undo as undo
+from app.ui.common import LazyRefresh, combo_value, fill_combo
 from app.ui.qt import QtCore, QtGui, QtWidgets, Signal
 from app.ui.style import page_header
 
@@ -148,45 +149,6 @@ class MarkDelegate(QtWidgets.QStyledItemDelegate):
         editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
         editor.setMaxLength(3)
         return editor
-
-
-class LazyRefresh:
-    """Mixin for pages: reload on db_opened and on the topics in TOPICS, lazily when hidden."""
-
-    TOPICS: set[str] = set()
-
-    def init_lazy(self, ctx) -> None:
-        self._dirty = True
-        ctx.db_opened.connect(self._on_db_opened)
-        ctx.changed.connect(self._on_changed)
-
-    def _reset_for_new_db(self) -> None:
-        """Forget selections that belong to the previous school file."""
-
-    def _is_busy(self) -> bool:
-        """True while the page itself is writing (its own notices need no reload)."""
-        return False
-
-    def _on_db_opened(self) -> None:
-        self._reset_for_new_db()
-        self._request_refresh()
-
-    def _on_changed(self, topic: str) -> None:
-        if (topic in self.TOPICS or topic == "all") and not self._is_busy():
-            self._request_refresh()
-
-    def _request_refresh(self) -> None:
-        self._dirty = True
-        if self.isVisible():
-            QtCore.QTimer.singleShot(0, self, self._refresh_if_dirty)
-
-    def _refresh_if_dirty(self) -> None:
-        if self._dirty:
-            self.refresh()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self._refresh_if_dirty()
 
 
 class MarksPage(LazyRefresh, QtWidgets.QWidget):
@@ -388,18 +350,3 @@ class MarksPage(LazyRefresh, QtWidgets.QWidget):
                 if cell:
                     cells.append((*cell, value))
         self._write_many(cells, "вставка отметок")
-
-
-def combo_value(box: QtWidgets.QComboBox):
-    return box.currentData() if box.count() else None
-
-
-def fill_combo(box: QtWidgets.QComboBox, items: list[tuple[str, object]], keep=None) -> None:
-    """Replace the items of a combo box quietly, keeping the chosen value when it is still there."""
-    box.blockSignals(True)
-    box.clear()
-    for text, value in items:
-        box.addItem(text, value)
-    index = box.findData(keep) if keep is not None else -1
-    box.setCurrentIndex(index if index >= 0 else (0 if items else -1))
-    box.blockSignals(False)

@@ -16,7 +16,7 @@ from app.core.deadlines import PlanYears, format_date, parse_user_date, quarter_
 from app.core.errors import UserError
 from app.ui import plan_undo as undo
 from app.ui import qt as qt_module
-from app.ui.pages.marks import LazyRefresh
+from app.ui.common import LazyRefresh
 from app.ui.plan_widgets import (ExecutionDialog, ItemEditor, NewPlanDialog, PlanTree, render_pdf_pages,
                                  render_text_document, setup_printer, style_item_row)
 from app.ui.qt import QtCore, QtGui, QtPrintSupport, QtWidgets

@@ -6,9 +6,12 @@ from app.core import roster, scales
 from app.core.domain import CHECKED_BY_LABELS, REFERENCE_LEVEL_LABELS
 from app.core.errors import UserError
 from app.ui import results_undo as undo
-from app.ui.pages.marks import MARK_COLOURS, LazyRefresh, combo_value, fill_combo
-from app.ui.pages.roster import (FormDialog, _ask, _button, _current_id, _fill_table, _simple_table, _stack,
-                                 _style_table, _toolbar, fit_header)
+from app.ui.common import LazyRefresh, combo_value, fill_combo, fit_header
+from app.ui.common import fill_table as _fill_table
+from app.ui.common import simple_table as _simple_table
+from app.ui.common import style_table as _style_table
+from app.ui.pages.marks import MARK_COLOURS
+from app.ui.pages.roster import FormDialog, _ask, _button, _current_id, _stack, _toolbar
 from app.ui.qt import QtCore, QtGui, QtWidgets, Signal, pg
 from app.ui.scale_dialog import ProcedureDialog, ScaleDialog
 from app.ui.style import page_header

@@ -6,7 +6,8 @@ from typing import Callable
 from app.core import roster as core
 from app.core.errors import UserError
 from app.ui import results_undo as undo
-from app.ui.pages.marks import LazyRefresh, combo_value, fill_combo
+from app.ui.common import LazyRefresh, combo_value, fill_combo
+from app.ui.common import style_table as _style_table
 from app.ui.qt import QtCore, QtGui, QtWidgets
 from app.ui.style import page_header
 
@@ -496,15 +497,6 @@ def _ask(parent, text: str) -> bool:
     return answer == QtWidgets.QMessageBox.StandardButton.Yes
 
 
-def _style_table(view: QtWidgets.QTableView) -> None:
-    view.setAlternatingRowColors(True)
-    view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
-    view.verticalHeader().setDefaultSectionSize(26)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-
-
 def _table(model) -> QtWidgets.QTableView:
     view = QtWidgets.QTableView()
     view.setModel(model)
@@ -515,24 +507,6 @@ def _table(model) -> QtWidgets.QTableView:
     for col, width in enumerate((80, 330, 60, 80)):
         view.setColumnWidth(col, width)
     return view
-
-
-def _simple_table(headers: list[str]) -> QtWidgets.QTableWidget:
-    table = QtWidgets.QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    _style_table(table)
-    table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-def _fill_table(table: QtWidgets.QTableWidget, rows: list[tuple[int, list[str]]]) -> None:
-    table.setRowCount(len(rows))
-    for r, (row_id, cells) in enumerate(rows):
-        for c, text in enumerate(cells):
-            item = QtWidgets.QTableWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, row_id)
-            table.setItem(r, c, item)
 
 
 def _current_id(table: QtWidgets.QTableWidget):
@@ -560,14 +534,3 @@ def _stack(*widgets) -> QtWidgets.QWidget:
         lay.addWidget(w, 1 if isinstance(w, QtWidgets.QAbstractItemView) else 0)
     return box
 
-
-def fit_header(view: QtWidgets.QTableView, minimums: dict[int, int] | None = None) -> None:
-    """Each column at least as wide as its (bold, possibly two-line) header text, or its minimum."""
-    model, header = view.model(), view.horizontalHeader()
-    font = QtGui.QFont(header.font())
-    font.setBold(True)
-    metrics = QtGui.QFontMetrics(font)
-    for col in range(model.columnCount()):
-        text = str(model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
-        need = max((metrics.horizontalAdvance(line) for line in text.split("\n")), default=0) + 18
-        view.setColumnWidth(col, max(need, (minimums or {}).get(col, 0)))
