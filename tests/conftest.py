@@ -80,3 +80,20 @@ def ctx(qtbot):
     context.synchronous = True
     yield context
     context.close_db()
+
+
+@pytest.fixture
+def open_window(ctx, qtbot):
+    """Open a school file in the context and show a real main window over it."""
+    def make(db_path, size=None):
+        from app.ui.main_window import MainWindow
+
+        ctx.open_db(db_path)
+        win = MainWindow(ctx)
+        qtbot.addWidget(win)
+        if size is not None:
+            win.resize(*size)
+        win.show()
+        qtbot.waitExposed(win)
+        return win
+    return make

@@ -136,6 +136,16 @@ def _rezip(path: Path, members: dict[str, bytes], out: Path | None = None) -> Pa
     return out
 
 
+def _replace_data(members: dict[str, bytes], data: dict) -> None:
+    """Put other data.json into the members and make the manifest's size and hash match it."""
+    members["data.json"] = json.dumps(data, ensure_ascii=False).encode()
+    manifest = json.loads(members["manifest.json"])
+    for f in manifest["files"]:
+        if f["path"] == "data.json":
+            f["size"], f["sha256"] = len(members["data.json"]), hashlib.sha256(members["data.json"]).hexdigest()
+    members["manifest.json"] = json.dumps(manifest).encode()
+
+
 def _reason(res) -> str:
     return " | ".join(res.problems)
 
@@ -242,12 +252,7 @@ def test_tampered_data_with_fixed_hash_still_fails_on_schema(good_packet):
     m = _members(good_packet)
     data = json.loads(m["data.json"])
     data["indicators"]["vpr_index"] = "много"
-    m["data.json"] = json.dumps(data).encode()
-    manifest = json.loads(m["manifest.json"])
-    for f in manifest["files"]:
-        if f["path"] == "data.json":
-            f["size"], f["sha256"] = len(m["data.json"]), hashlib.sha256(m["data.json"]).hexdigest()
-    m["manifest.json"] = json.dumps(manifest).encode()
+    _replace_data(m, data)
     res = P.verify_packet(_rezip(good_packet, m))
     assert not res.ok and "data.json: поле «indicators.vpr_index»" in _reason(res)
 
@@ -547,11 +552,6 @@ def test_data_of_another_school_under_a_valid_manifest_is_refused(good_packet):
     m = _members(good_packet)
     data = json.loads(m["data.json"])
     data["school"]["code"] = "999999"
-    m["data.json"] = json.dumps(data, ensure_ascii=False).encode()
-    manifest = json.loads(m["manifest.json"])
-    for f in manifest["files"]:
-        if f["path"] == "data.json":
-            f["size"], f["sha256"] = len(m["data.json"]), hashlib.sha256(m["data.json"]).hexdigest()
-    m["manifest.json"] = json.dumps(manifest).encode()
+    _replace_data(m, data)
     res = P.verify_packet(_rezip(good_packet, m))
     assert not res.ok and "относится к другой школе" in _reason(res)

@@ -11,15 +11,8 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 
 
 @pytest.fixture
-def window(ctx, qtbot, empty_db_path):
-    from app.ui.main_window import MainWindow
-
-    ctx.open_db(empty_db_path)
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+def window(open_window, empty_db_path):
+    return open_window(empty_db_path)
 
 
 def _mime(*urls: QtCore.QUrl) -> QtCore.QMimeData:

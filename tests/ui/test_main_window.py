@@ -23,13 +23,8 @@ def _shows_data(widget: QtWidgets.QWidget) -> bool:
 
 
 @pytest.fixture
-def window(ctx, qtbot, demo_db_path):
-    ctx.open_db(demo_db_path)
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+def window(open_window, demo_db_path):
+    return open_window(demo_db_path)
 
 
 def test_title_names_the_school(window, ctx):

@@ -48,13 +48,8 @@ def test_flags_sort_by_any_column(page):
     assert classes == sorted(classes, key=str.lower, reverse=True)
 
 
-def test_double_click_opens_the_flag_in_analysis(ctx, qtbot, demo_db_path):
-    from app.ui.main_window import MainWindow
-
-    ctx.open_db(demo_db_path)
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
+def test_double_click_opens_the_flag_in_analysis(ctx, qtbot, demo_db_path, open_window):
+    win = open_window(demo_db_path)
     overview = win.show_page("overview")
     qtbot.waitUntil(lambda: overview.flags is not None, timeout=10000)
     view = overview.flags_view

@@ -16,13 +16,8 @@ HEADER = {"title": "", "year_from": 2025, "year_to": 2026, "order_number": "245-
 
 
 @pytest.fixture
-def window(ctx, empty_db_path, qtbot):
-    from app.ui.main_window import MainWindow
-
-    ctx.open_db(empty_db_path)
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
+def window(open_window, empty_db_path):
+    win = open_window(empty_db_path)
     page = win.show_page("plan")
     page.refresh()
     return win, page
