@@ -57,8 +57,8 @@ class HelpPage(QtWidgets.QWidget):
         split.addWidget(self.topics)
         split.addWidget(self.browser)
         self.topics.setMinimumWidth(260)
-        self.topics.setMaximumWidth(320)
-        split.setSizes([270, 810])
+        self.topics.setMaximumWidth(420)
+        split.setSizes([360, 720])
         split.setStretchFactor(1, 1)
         lay.addWidget(split, 1)
         self.topics.itemClicked.connect(self._show_item)
@@ -73,9 +73,11 @@ class HelpPage(QtWidgets.QWidget):
         for title, path, sections in help_topics():
             item = QtWidgets.QTreeWidgetItem([title])
             item.setFont(0, bold)
+            item.setToolTip(0, title)
             item.setData(0, Qt.ItemDataRole.UserRole, (str(path), ""))
             for heading in sections:
                 child = QtWidgets.QTreeWidgetItem([heading])
+                child.setToolTip(0, heading)
                 child.setData(0, Qt.ItemDataRole.UserRole, (str(path), heading))
                 item.addChild(child)
             self.topics.addTopLevelItem(item)
