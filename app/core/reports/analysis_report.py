@@ -17,7 +17,7 @@ from app.core.analysis import run, tables, views
 from app.core.errors import UserError, check_cancel
 
 from . import charts_pdf
-from .common import (LANDSCAPE, build_pdf, esc, fit_columns, frame_width, para, pdf_styles, save_workbook,
+from .common import (LANDSCAPE, build_pdf, esc, fit_columns, fit_row_height, frame_width, para, pdf_styles, save_workbook,
                      set_widths, setup_print, write_cell, xlsx_styles)
 
 FLAG_FILL_HEX = "FDE3E1"
@@ -102,12 +102,12 @@ def _summary_sheet(ws, result: dict, st: dict) -> None:
     lines += [("", st["font"]), ("Правило сравнения отметок", st["font_bold"]), (ix["comparison_rule"], st["font"]),
               ("", st["font"]), ("Пороги признаков — на листе «Пороги»; каждый лист — группа показателей, "
                                  "строки с признаком необъективности выделены цветом.", st["font_small"])]
+    width = 88       # characters: fits a portrait A4 page without scaling, so nothing is cut off
     for i, (text, font) in enumerate(lines, 1):
-        cell = write_cell(ws, i, 1, text, font=font, align=st["left"])
-        if len(text) > 110:
-            ws.row_dimensions[i].height = 15 * (len(text) // 110 + 1)
-        cell.alignment = st["wrap"]
-    set_widths(ws, [120])
+        write_cell(ws, i, 1, text, font=font, align=st["wrap"])
+        if len(text) > width:
+            fit_row_height(ws, i, [text], [width])
+    set_widths(ws, [width])
     setup_print(ws, landscape_mode=False)
 
 
