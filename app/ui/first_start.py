@@ -22,27 +22,51 @@ class FirstStartDialog(QtWidgets.QDialog):
             "она не смешивается с вашими данными.</p>")
         intro.setWordWrap(True)
         lay.addWidget(intro)
-        self.name_edit = QtWidgets.QLineEdit(placeholderText="Полное наименование школы")
-        buttons = [
-            ("Открыть демонстрационную школу", "demo"),
-            ("Создать новую школу", "new"),
-            ("Открыть файл школы…", "open"),
-        ]
-        for text, choice in buttons:
-            button = QtWidgets.QPushButton(text)
-            button.setMinimumHeight(36)
-            if choice == "demo":
-                button.setProperty("primary", True)
-            button.clicked.connect(lambda _=False, c=choice: self._choose(c))
-            lay.addWidget(button)
-            if choice == "new":
-                lay.addWidget(self.name_edit)
-        self.resize(460, 300)
+        demo = QtWidgets.QPushButton("Открыть демонстрационную школу")
+        demo.setProperty("primary", True)
+        demo.clicked.connect(lambda: self._choose("demo"))
+        lay.addWidget(demo)
+        # A new school: the name first, then the button that creates it (a press with no name asks for it)
+        box = QtWidgets.QGroupBox("Новая школа")
+        form = QtWidgets.QVBoxLayout(box)
+        form.addWidget(QtWidgets.QLabel("Полное наименование образовательной организации:"))
+        self.name_edit = QtWidgets.QLineEdit(
+            placeholderText="например, МБОУ «Средняя общеобразовательная школа № 1»")
+        self.name_edit.textChanged.connect(self._name_edited)
+        self.name_edit.returnPressed.connect(lambda: self._choose("new"))
+        form.addWidget(self.name_edit)
+        self.name_error = QtWidgets.QLabel("Введите наименование школы — оно будет в шапке документов.")
+        self.name_error.setStyleSheet("color: #b3261e;")
+        self.name_error.setWordWrap(True)
+        form.addWidget(self.name_error)
+        self.new_button = QtWidgets.QPushButton("Создать новую школу")
+        self.new_button.clicked.connect(lambda: self._choose("new"))
+        form.addWidget(self.new_button)
+        note = QtWidgets.QLabel("Затем загрузите списки классов, отметки из электронного журнала и результаты "
+                                "ВПР, ОГЭ, ЕГЭ: Файл → Импорт… или перетащите файлы в окно программы.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #5a6470;")
+        form.addWidget(note)
+        lay.addWidget(box)
+        other = QtWidgets.QPushButton("Открыть файл школы…")
+        other.clicked.connect(lambda: self._choose("open"))
+        lay.addWidget(other)
+        for button in (demo, self.new_button, other):
+            button.setMinimumHeight(34)
+        # Word-wrapped labels need the width to know their height: a fixed width, the height to match
+        self.setFixedWidth(520)
+        self.setMinimumHeight(lay.totalHeightForWidth(520))
+        self.name_error.hide()
+
+    def _name_edited(self) -> None:
+        self.name_edit.setStyleSheet("")
+        self.name_error.hide()
 
     def _choose(self, choice: str) -> None:
         if choice == "new" and not self.name_edit.text().strip():
             self.name_edit.setFocus()
             self.name_edit.setStyleSheet("border: 1px solid #b3261e;")
+            self.name_error.show()
             return
         self.choice = choice
         self.school_name = self.name_edit.text().strip()

@@ -37,9 +37,10 @@ def _item(text) -> QtWidgets.QTableWidgetItem:
     return QtWidgets.QTableWidgetItem("" if text is None else str(text))
 
 
-def _fit(table: QtWidgets.QTableWidget, max_rows: int = 10) -> None:
+def _fit(table: QtWidgets.QTableWidget, max_rows: int = 10, resize: bool = True) -> None:
     """Make a small table as tall as its rows (up to max_rows), so the page scrolls, not the table."""
-    table.resizeRowsToContents()
+    if resize:
+        table.resizeRowsToContents()
     height = table.horizontalHeader().height() + 4
     for r in range(min(table.rowCount(), max_rows)):
         height += table.rowHeight(r)
@@ -66,6 +67,10 @@ class FilePanel(QtWidgets.QWidget):
         self._mappings(layout)
         self._problems(layout)
         layout.addStretch(1)
+        if view.status in ("done", "duplicate"):          # loaded: what it was loaded as is shown, not asked
+            self.kind_box.setEnabled(False)
+            for _sig, _c, combo in self.role_boxes:
+                combo.setEnabled(False)
 
     # -- parts -------------------------------------------------------------------------------
     def _head(self, layout) -> None:
@@ -189,17 +194,27 @@ class FilePanel(QtWidgets.QWidget):
             combo.setCurrentIndex(max(combo.findData(chosen.get(choice.key)), 0))
             combo.currentIndexChanged.connect(
                 lambda _i, key=choice.key, c=combo: self._set_choice(key, c.currentData()))
-            table.setCellWidget(r, 1, combo)
+            holder = QtWidgets.QWidget()                 # the combo keeps its own height in a tall row
+            box_layout = QtWidgets.QHBoxLayout(holder)
+            box_layout.setContentsMargins(4, 2, 4, 2)
+            box_layout.addWidget(combo, 0, QtCore.Qt.AlignmentFlag.AlignVCenter)
+            table.setCellWidget(r, 1, holder)
             self.choice_boxes[choice.key] = combo
         table.setColumnWidth(0, 330)
-        _fit(table)
+        table.resizeRowsToContents()
+        for r in range(table.rowCount()):                 # two lines of text and a combo: some air
+            table.setRowHeight(r, table.rowHeight(r) + 8)
+        _fit(table, resize=False)
         inner.addWidget(table)
         self.choice_table = table
         layout.addWidget(box)
 
     def _mappings(self, layout) -> None:
         for mapping in self.view.mappings:
-            source = {"saved": " (запомнено по прошлому импорту)", "user": " (изменено вами)"}.get(mapping.source, "")
+            source = {"saved": " (запомнено по прошлому импорту)",
+                      # 'user': the import was given this mapping — changed here, or confirmed as shown
+                      "user": " (изменено вами)" if mapping.signature in self.dialog.mappings
+                      else " (подтверждено)"}.get(mapping.source, "")
             where = ", ".join(f"«{name}»" for name in mapping.sheets)
             noun = "листа" if len(mapping.sheets) == 1 else "листов"
             title = f"Столбцы таблицы{source}" if self.view.path.suffix.lower() in (".csv", ".txt", ".tsv") \
@@ -207,7 +222,9 @@ class FilePanel(QtWidgets.QWidget):
             box = QtWidgets.QGroupBox(title)
             inner = QtWidgets.QVBoxLayout(box)
             hint = QtWidgets.QLabel("Проверьте, что содержит каждый столбец. Подтверждённое сопоставление "
-                                    "запоминается для файлов с такими же заголовками.")
+                                    "запоминается для файлов с такими же заголовками."
+                                    if self.view.status not in ("done", "duplicate") else
+                                    "Так были прочитаны столбцы при загрузке.")
             hint.setWordWrap(True)
             hint.setStyleSheet("color: #5a6470; font-weight: normal;")
             inner.addWidget(hint)
@@ -307,10 +324,12 @@ class ImportDialog(QtWidgets.QDialog):
         self.mappings: dict[str, list[str]] = {}
         self.dirty = False
         self.committed = False
+        self._preview_note = ""                     # shown before the verdict of the next preview
         self.confirm = self._confirm
         self.setWindowTitle("Импорт файлов")
-        self.resize(1040, 720)
+        self.setAcceptDrops(True)                   # more files dragged onto the open dialog join the preview
         self._build()
+        self._fit_screen(parent)
         self.refresh_batches()
         if self.paths:
             if ctx.synchronous:
@@ -321,6 +340,12 @@ class ImportDialog(QtWidgets.QDialog):
             self.tabs.setCurrentWidget(self.batches_tab)
 
     # -- layout ---------------------------------------------------------------------------------
+    def _fit_screen(self, parent) -> None:
+        """1040×720 where there is room; on a school netbook (1024×600) no larger than its screen."""
+        screen = (parent.screen() if parent is not None else None) or QtGui.QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else QtCore.QRect(0, 0, 1040, 720)
+        self.resize(min(1040, room.width() - 24), min(720, room.height() - 48))   # the title bar too
+
     def _build(self) -> None:
         layout = QtWidgets.QVBoxLayout(self)
         self.tabs = QtWidgets.QTabWidget()
@@ -345,6 +370,13 @@ class ImportDialog(QtWidgets.QDialog):
         for button in (self.recheck_button, self.import_button, close):
             bottom.addWidget(button)
         layout.addLayout(bottom)
+        # «Проверить снова» and «Загрузить» act on the preview: not offered beside the journal of imports
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+    def _tab_changed(self) -> None:
+        on_preview = self.tabs.currentWidget() is self.preview_tab
+        self.recheck_button.setVisible(on_preview)
+        self.import_button.setVisible(on_preview)
 
     def _build_preview(self, tab: QtWidgets.QWidget) -> None:
         layout = QtWidgets.QVBoxLayout(tab)
@@ -356,6 +388,8 @@ class ImportDialog(QtWidgets.QDialog):
         self.file_list.setMinimumWidth(220)
         self.file_list.setSpacing(3)
         self.file_list.setIconSize(QtCore.QSize(12, 12))
+        self.file_list.setTextElideMode(QtCore.Qt.TextElideMode.ElideMiddle)   # the full path is in the tip
+        self.file_list.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.file_list.currentRowChanged.connect(self._show_file)
         column.addWidget(self.file_list, 1)
         add = QtWidgets.QPushButton("Добавить файлы…")
@@ -454,6 +488,22 @@ class ImportDialog(QtWidgets.QDialog):
             self.tabs.setCurrentWidget(self.preview_tab)
             self.run_preview()
 
+    # -- drag and drop: the main window is behind this dialog, so files are dropped here --------------------
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
+        if any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QtGui.QDragMoveEvent) -> None:
+        if any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            # not inside the drop: the file manager the files came from waits for the drop to end
+            QtCore.QTimer.singleShot(0, lambda: self.add_files(paths))
+
     def _mark_dirty(self) -> None:
         self.dirty = True
         self.status.setText("Ответы изменены: нажмите «Проверить снова», чтобы увидеть, что будет загружено, "
@@ -485,7 +535,8 @@ class ImportDialog(QtWidgets.QDialog):
     def _previewed(self, report) -> None:
         self._busy(False)
         self._show_report(report)
-        self.status.setText(self._verdict())
+        note, self._preview_note = self._preview_note, ""
+        self.status.setText(f"{note} {self._verdict()}" if note else self._verdict())
 
     def _imported(self, report) -> None:
         self._busy(False)
@@ -572,6 +623,8 @@ class ImportDialog(QtWidgets.QDialog):
             for c, text in enumerate((b["id"], when, b["file_name"], b["kind_label"], b["rows_added"],
                                       b["rows_changed"], state)):
                 item = _item(text)
+                if c in (0, 4, 5):
+                    item.setTextAlignment(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
                 if b["status"] != "applied":
                     item.setForeground(QtGui.QColor("#8a939e"))
                 item.setToolTip("\n".join([*b["details"].get("summary", []), *b["details"].get("rejected", [])[:20]]))
@@ -613,6 +666,11 @@ class ImportDialog(QtWidgets.QDialog):
         self.committed = False
         self.ctx.notify("all")
         self._update_buttons()
+        if self.paths:
+            # The files still listed were shown as «Загружен» / «Уже загружен»: what they would load
+            # now has changed, so check them again (the file just taken out can be loaded again).
+            self._preview_note = text
+            self.run_preview()
 
     def _confirm(self, text: str) -> bool:
         answer = QtWidgets.QMessageBox.question(self, "Импорт файлов", text)

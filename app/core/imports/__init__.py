@@ -391,6 +391,11 @@ def _later_conflict(db, batch_id: int) -> dict | None:
     return None
 
 
+# Children an importer writes in bulk together with a new parent row (see writer.write_results): the
+# change log holds only the parent; the children leave with it.
+_UNLOGGED_CHILDREN = {"result": (("task_score", "result_id"),)}
+
+
 def undo_import(db, batch_id: int, *, cancel: Callable[[], bool] | None = None) -> str:
     """Put back every row the import changed and remove the rows it added; returns a Russian summary.
 
@@ -424,6 +429,11 @@ def undo_import(db, batch_id: int, *, cancel: Callable[[], bool] | None = None) 
             elif _referenced(db, table, row_id):
                 kept += 1
             else:
+                # rows written with their parent and not logged one by one go with it (ON DELETE
+                # CASCADE): counted here, so the summary matches the «добавлено» of the import
+                for child, column in _UNLOGGED_CHILDREN.get(table, ()):
+                    removed += db.execute(f"SELECT count(*) FROM {child} WHERE {column} = ?",
+                                          [row_id]).fetchone()[0]
                 db.execute(f"DELETE FROM {table} WHERE rowid = ?", [row_id])
                 removed += 1
         db.execute("UPDATE import_batch SET status = 'undone' WHERE id = ?", [batch_id])

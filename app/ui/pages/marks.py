@@ -173,7 +173,11 @@ class MarksPage(LazyRefresh, QtWidgets.QWidget):
         bar = QtWidgets.QHBoxLayout()
         self.year_box, self.class_box = QtWidgets.QComboBox(), QtWidgets.QComboBox()
         self.subject_box, self.kind_box = QtWidgets.QComboBox(), QtWidgets.QComboBox()
-        self.subject_box.setMinimumWidth(220)
+        # long subject names must not push the bar past a 1024-pixel screen: the list shows them in full
+        self.subject_box.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.subject_box.setMinimumContentsLength(16)
+        self.subject_box.view().setMinimumWidth(320)
         self.class_box.setMinimumWidth(80)
         for label, box in (("Учебный год", self.year_box), ("Класс", self.class_box),
                            ("Предмет", self.subject_box), ("Периоды", self.kind_box)):
@@ -181,10 +185,9 @@ class MarksPage(LazyRefresh, QtWidgets.QWidget):
             bar.addWidget(box)
             bar.addSpacing(8)
         bar.addStretch(1)
-        self.summary = QtWidgets.QLabel()
-        self.summary.setObjectName("pageSubtitle")
-        bar.addWidget(self.summary)
         lay.addLayout(bar)
+        self.summary = QtWidgets.QLabel()                  # under the grid: the bar above is full
+        self.summary.setObjectName("pageSubtitle")
         self.model = JournalModel(self.ctx, self)
         self.model.error.connect(self._show_error)
         self.model.dataChanged.connect(lambda *_: self._update_summary())
@@ -199,6 +202,7 @@ class MarksPage(LazyRefresh, QtWidgets.QWidget):
         self.view.verticalHeader().setDefaultSectionSize(26)
         self.view.installEventFilter(self)
         lay.addWidget(self.view, 1)
+        lay.addWidget(self.summary)
         self.message = QtWidgets.QLabel()
         self.message.setStyleSheet("color: #b3261e;")
         self.message.setWordWrap(True)
@@ -284,7 +288,8 @@ class MarksPage(LazyRefresh, QtWidgets.QWidget):
         header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Interactive)
         self.view.setColumnWidth(0, 70)
-        self.view.setColumnWidth(1, 300)
+        self.view.resizeColumnToContents(1)             # names in full, the rest for the periods
+        self.view.setColumnWidth(1, min(max(self.view.columnWidth(1) + 16, 200), 320))
         for col in range(len(_FIXED), self.model.columnCount()):
             header.setSectionResizeMode(col, QtWidgets.QHeaderView.ResizeMode.Stretch)
 

@@ -629,6 +629,9 @@ class ProceduresPage(LazyRefresh, QtWidgets.QWidget):
         fit_header(self.list_view, {0: 96, 2: 190, 3: 92, 4: 96, 8: 240})
         self.list_view.doubleClicked.connect(lambda _: self.edit_procedure())
         split.addWidget(self.list_view)
+        # a small screen (1024×600) still shows a few procedures, not one row squeezed by the detail
+        self.list_view.setMinimumHeight(5 * 28)
+        split.setChildrenCollapsible(False)
         self.detail = ProcedureDetail(self.ctx, self)
         split.addWidget(self.detail)
         split.setSizes([170, 540])

@@ -123,10 +123,11 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
         for text, slot in (("Новый учебный год…", self.new_year), ("Перевести в следующий год…", self.promote)):
             bar.addWidget(_button(text, slot))
         bar.addStretch(1)
+        lay.addLayout(bar)
+        # the count sits under the class list: the bar of buttons must fit a 1024-pixel screen
         self.summary = QtWidgets.QLabel()
         self.summary.setObjectName("pageSubtitle")
-        bar.addWidget(self.summary)
-        lay.addLayout(bar)
+        self.summary.setWordWrap(True)
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.addTab(self._students_tab(), "Учащиеся")
         self.tabs.addTab(self._staff_tab(), "Сотрудники")
@@ -143,6 +144,7 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
         self.class_list.setAlternatingRowColors(True)
         self.class_list.setStyleSheet("QListWidget::item { padding: 3px 6px; }")
         ll.addWidget(self.class_list, 1)
+        ll.addWidget(self.summary)
         menu = QtWidgets.QMenu(self)
         for text, slot in (("Добавить класс…", self.add_class), ("Изменить класс…", self.edit_class),
                            ("Удалить класс", self.delete_class)):
@@ -159,15 +161,17 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
         tools = QtWidgets.QHBoxLayout()
         self.search = QtWidgets.QLineEdit(placeholderText="Поиск по ФИО или коду")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(240)
-        tools.addWidget(self.search)
-        tools.addStretch(1)
+        self.search.setMinimumWidth(120)
+        tools.addWidget(self.search, 1)
         add = _button("Добавить учащегося…", self.add_student)
         add.setProperty("primary", True)
         tools.addWidget(add)
-        for text, slot in (("Изменить…", self.edit_student), ("Перевести в класс…", self.move_students),
-                           ("Удалить", self.delete_students)):
-            tools.addWidget(_button(text, slot))
+        for text, slot, tip in (("Изменить…", self.edit_student, "Изменить сведения об учащемся"),
+                                ("Перевести…", self.move_students, "Перевести выбранных учащихся в другой класс"),
+                                ("Удалить", self.delete_students, "Удалить выбранных учащихся")):
+            button = _button(text, slot)
+            button.setToolTip(tip)
+            tools.addWidget(button)
         rl.addLayout(tools)
         self.students = StudentsModel(self)
         self.proxy = QtCore.QSortFilterProxyModel(self)
@@ -180,9 +184,9 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
         rl.addWidget(self.table, 1)
         split.addWidget(left)
         split.addWidget(right)
-        left.setMinimumWidth(190)
+        left.setMinimumWidth(150)
         left.setMaximumWidth(300)
-        split.setSizes([210, 870])
+        split.setSizes([190, 870])
         split.setStretchFactor(1, 1)
         self.class_list.currentRowChanged.connect(lambda _: self._load_students())
         return split
@@ -194,8 +198,8 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
         tools = QtWidgets.QHBoxLayout()
         note = QtWidgets.QLabel("Сотрудники указываются ответственными за мероприятия плана.")
         note.setObjectName("pageSubtitle")
-        tools.addWidget(note)
-        tools.addStretch(1)
+        note.setWordWrap(True)                                      # shares the row with three buttons
+        tools.addWidget(note, 1)
         add = _button("Добавить сотрудника…", self.add_staff)
         add.setProperty("primary", True)
         tools.addWidget(add)
