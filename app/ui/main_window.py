@@ -211,10 +211,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- other actions -----------------------------------------------------------------------
     def import_files(self) -> None:
+        start = str(self.ctx.qsettings.value("import/last_dir") or Path.home())
         paths, _ = QtWidgets.QFileDialog.getOpenFileNames(
-            self, "Импорт файлов", str(Path.home()),
+            self, "Импорт файлов", start,
             "Таблицы и документы (*.xlsx *.xlsm *.csv *.txt *.docx);;Все файлы (*)")
         if paths:
+            self.ctx.qsettings.setValue("import/last_dir", str(Path(paths[0]).parent))
             self.ctx.import_requested.emit(paths)
 
     def _open_import_dialog(self, paths: list) -> None:

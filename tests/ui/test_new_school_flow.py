@@ -158,8 +158,11 @@ def test_first_hour_of_a_new_school(ctx, window, qtbot, fresh_profile, monkeypat
     own.write_text("Обучающийся;Когда;Итог\nОрлов Олег Олегович;1 четверть;5\nОрлова Анна Олеговна;1 четверть;4\n",
                    encoding="utf-8")
     files = [DATA / n for n in JOURNALS] + [own]
-    monkeypatch.setattr(QtWidgets.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(p) for p in files], ""))
+    asked_in = []
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getOpenFileNames",
+                        lambda parent, title, start, *a, **k: (asked_in.append(start), ([str(p) for p in files], ""))[1])
     _action(window, "Импорт…").trigger()
+    assert ctx.qsettings.value("import/last_dir") == str(DATA)       # the next «Импорт…» starts there
     dialog = window.import_dialog
     dialog.confirm = lambda text: True
     assert dialog.isVisible() and [v.name for v in dialog.views] == [p.name for p in files]
