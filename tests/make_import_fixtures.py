@@ -460,6 +460,64 @@ def gia_ege(path: Path, *, seed: int = 32, names: list[str] | None = None) -> Pa
 
 # -- all ------------------------------------------------------------------------------------------------
 
+# -- one class seen three ways: journal (names), ВПР form (codes), the school's list of codes ---------------
+
+LINK_CLASS, LINK_SEED, LINK_CODE0, LINK_N = "5В", 41, 40501, 12
+
+
+def link_pupils() -> list[tuple[str, str]]:
+    """(code, full name) of the class the three link fixtures describe."""
+    return [(str(LINK_CODE0 + i), name) for i, name in enumerate(pupils(LINK_N, LINK_SEED))]
+
+
+def link_codes_list(path: Path) -> Path:
+    """The school's own list «код участника ↔ ФИО ↔ класс» (what the deputy keeps on paper)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Коды участников"
+    ws.append(["Список кодов участников ВПР, 2024/2025 учебный год"])
+    ws.append([])
+    ws.append(["№", "Код участника", "ФИО", "Класс"])
+    for i, (code, name) in enumerate(link_pupils()):
+        ws.append([i + 1, int(code), name, LINK_CLASS])
+    ws.append([])
+    ws.append(["Список хранится в образовательной организации и никому не передаётся."])
+    return _save(wb, path)
+
+
+def link_journal(path: Path) -> Path:
+    """The journal of the same class: names only, maths for three quarters (UTF-8, «;»)."""
+    rng = random.Random(LINK_SEED + 1)
+    lines = ["Класс;ФИО;Предмет;Период;Отметка"]
+    for _code, name in link_pupils():
+        for period in ("1 четверть", "2 четверть", "3 четверть"):
+            lines.append(f"{LINK_CLASS};{name};Математика;{period};{_marks(rng)}")
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return path
+
+
+def link_vpr(path: Path) -> Path:
+    """The ВПР form of the same class: codes only, no names and no journal mark (as the portal has it)."""
+    rng = random.Random(LINK_SEED + 2)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Результаты"
+    ws.append(["Форма сбора результатов ВПР 2025"])
+    ws.append(["Предмет:", "Математика"])
+    ws.append(["Класс:", LINK_CLASS])
+    ws.append(["Дата:", "17.04.2025"])
+    ws.append([])
+    ws.append(["№", "Код участника", "Вариант", *MATH5_TASKS, "Первичный балл", "Отметка"])
+    ws.append(["", "Макс. балл", "", *MATH5_MAX, sum(MATH5_MAX), ""])
+    for i, (code, _name) in enumerate(link_pupils()):
+        if i == 2:
+            ws.append([i + 1, int(code), "", "отсутствовал"])
+            continue
+        sc = _scores(rng, MATH5_MAX, rng.uniform(0.3, 0.95))
+        ws.append([i + 1, int(code), 1 + i % 2, *sc, sum(sc), _mark(sum(sc), [7, 11, 15])])
+    return _save(wb, path)
+
+
 def make_all(out: Path = OUT) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     made = [
@@ -481,6 +539,9 @@ def make_all(out: Path = OUT) -> list[Path]:
         journal_wide_periods(out / "journal_wide_periods.xlsx"),
         gia_oge(out / "gia_oge_math_2025.xlsx"),
         gia_ege(out / "gia_ege_rus_2025.csv"),
+        link_codes_list(out / "codes_list_5В_2024-2025.xlsx"),
+        link_journal(out / "journal_5В_2024-2025.csv"),
+        link_vpr(out / "vpr_codes_math5В_2025.xlsx"),
     ]
     bad_files(out)
     made += sorted(out.glob("bad_*"))

@@ -182,6 +182,12 @@ def list_students(db, *, class_id: int | None = None, year_id: int | None = None
         ORDER BY c.grade, c.letter, coalesce(nullif(s.full_name, ''), s.code), s.code""", params)
 
 
+def count_code_only(db, year_id: int) -> int:
+    """Pupils of a year known only by a code (made by a ВПР form, not yet linked to a name)."""
+    return db.execute("SELECT count(*) FROM enrolment e JOIN student s ON s.id = e.student_id "
+                      "WHERE e.year_id = ? AND coalesce(trim(s.full_name), '') = ''", [year_id]).fetchone()[0]
+
+
 def get_student(db, student_id: int) -> dict:
     found = rows(db, "SELECT id, code, full_name, sex FROM student WHERE id = ?", [student_id])
     if not found:
@@ -366,6 +372,105 @@ def update_staff(db, staff_id: int, full_name: str, position: str = "") -> None:
 def delete_staff(db, staff_id: int) -> None:
     with db.atomic():
         db.execute("DELETE FROM staff WHERE id = ?", [staff_id])
+
+
+# -- merging two records of one pupil ------------------------------------------------------------
+
+class _DirectWriter:
+    """The writer `merge_students` uses when no import change log is given: plain SQL."""
+
+    def __init__(self, db):
+        self.db = db
+
+    def update(self, table: str, row_id: int, new: dict, old: dict) -> bool:
+        diff = {k: v for k, v in new.items() if old.get(k) != v}
+        if diff:
+            self.db.execute(f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in diff)} WHERE rowid = ?",
+                            [*diff.values(), row_id])
+        return bool(diff)
+
+    def delete(self, table: str, row_id: int) -> bool:
+        return self.db.execute(f"DELETE FROM {table} WHERE rowid = ?", [row_id]).rowcount > 0
+
+
+def merge_conflicts(db, keep_id: int, drop_id: int) -> list[str]:
+    """Why two records of one pupil cannot be merged (Russian); empty when they can.
+
+    They cannot when both have a result of the same procedure, different marks for the same subject
+    and period, or are enrolled in different classes of the same year."""
+    out = []
+    for (title,) in db.execute(
+            "SELECT p.title FROM result a JOIN result b ON b.procedure_id = a.procedure_id "
+            "JOIN procedure p ON p.id = a.procedure_id WHERE a.student_id = ? AND b.student_id = ?",
+            [keep_id, drop_id]):
+        out.append(f"у обеих записей есть результат процедуры «{title}»")
+    clash = db.execute(
+        "SELECT count(*) FROM journal_mark a JOIN journal_mark b ON b.subject_id = a.subject_id "
+        "AND b.period_id = a.period_id WHERE a.student_id = ? AND b.student_id = ? AND a.mark <> b.mark",
+        [keep_id, drop_id]).fetchone()[0]
+    if clash:
+        out.append(f"у записей разные отметки за одни и те же периоды ({clash})")
+    for year, a, b in db.execute(
+            "SELECT y.label, ca.label, cb.label FROM enrolment ea JOIN enrolment eb ON eb.year_id = ea.year_id "
+            "JOIN academic_year y ON y.id = ea.year_id JOIN class_group ca ON ca.id = ea.class_id "
+            "JOIN class_group cb ON cb.id = eb.class_id WHERE ea.student_id = ? AND eb.student_id = ? "
+            "AND ea.class_id <> eb.class_id", [keep_id, drop_id]):
+        out.append(f"в {year} учебном году записи числятся в разных классах ({a} и {b})")
+    return out
+
+
+def merge_students(db, keep_id: int, drop_id: int, *, log=None) -> dict:
+    """Merge two records of one pupil: results, journal marks and enrolments of `drop_id` move to
+    `keep_id`, which takes the code of `drop_id` (the code the results were filed under) and its sex
+    when it has none; the `drop_id` record is deleted. Its old code is not retired: the pupil keeps
+    a code, and a code once issued is never issued again (the last issued code is remembered).
+
+    `log` is an import change log (``update`` / ``delete``) so an import can undo the merge; without
+    one the merge runs in its own transaction. Refused with UserError when ``merge_conflicts`` finds
+    anything. Returns counts of moved rows."""
+    if keep_id == drop_id:
+        raise UserError("Нельзя объединить запись учащегося саму с собой.")
+    keep, drop = get_student(db, keep_id), get_student(db, drop_id)
+    problems = merge_conflicts(db, keep_id, drop_id)
+    if problems:
+        raise UserError(f"Записи «{keep['full_name'] or keep['code']}» и «{drop['full_name'] or drop['code']}» "
+                        "нельзя объединить: " + "; ".join(problems) + ".")
+    if log is None:
+        with db.atomic():
+            return _merge(db, _DirectWriter(db), keep, drop)
+    return _merge(db, log, keep, drop)
+
+
+def _merge(db, log, keep: dict, drop: dict) -> dict:
+    moved = {"results": 0, "marks": 0, "enrolments": 0}
+    kid, did = keep["id"], drop["id"]
+    for (rid,) in db.execute("SELECT id FROM result WHERE student_id = ?", [did]).fetchall():
+        log.update("result", rid, {"student_id": kid}, {"student_id": did})
+        moved["results"] += 1
+    have = {(s, p) for s, p in db.execute(
+        "SELECT subject_id, period_id FROM journal_mark WHERE student_id = ?", [kid])}
+    for mid, subj, per in db.execute("SELECT id, subject_id, period_id FROM journal_mark WHERE student_id = ?",
+                                     [did]).fetchall():
+        if (subj, per) in have:            # the same mark twice (checked): one is enough
+            log.delete("journal_mark", mid)
+        else:
+            log.update("journal_mark", mid, {"student_id": kid}, {"student_id": did})
+            moved["marks"] += 1
+    years = {y: (eid, medal) for eid, y, medal in db.execute(
+        "SELECT id, year_id, medal_degree FROM enrolment WHERE student_id = ?", [kid])}
+    for eid, year, medal in db.execute("SELECT id, year_id, medal_degree FROM enrolment WHERE student_id = ?",
+                                       [did]).fetchall():
+        if year in years:                  # the same class (checked)
+            if medal and not years[year][1]:
+                log.update("enrolment", years[year][0], {"medal_degree": medal}, {"medal_degree": None})
+            log.delete("enrolment", eid)
+        else:
+            log.update("enrolment", eid, {"student_id": kid}, {"student_id": did})
+            moved["enrolments"] += 1
+    log.delete("student", did)
+    log.update("student", kid, {"code": drop["code"], "sex": keep["sex"] or drop["sex"]},
+               {"code": keep["code"], "sex": keep["sex"]})
+    return moved
 
 
 # -- row snapshots for undo / redo --------------------------------------------------------------

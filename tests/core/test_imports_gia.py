@@ -100,3 +100,48 @@ def test_exam_kind_is_asked_when_nothing_tells_it(empty_db, tmp_path):
                           options={"subject": "Химия", "year": "2024/2025", "exam": "oge"})
     assert report.ok, report.text()
     assert _procedure(empty_db, "oge")[0]["grade"] == 9
+
+
+def _oge_max(db):
+    [proc] = _procedure(db, "oge")
+    return proc["max_score"], proc["scale_id"]
+
+
+def test_oge_protocol_takes_the_maximum_from_this_years_scale(empty_db):
+    from app.core import scales
+
+    assert _oge_max_without_scale(empty_db) is None
+    subject = empty_db.execute("SELECT id FROM subject WHERE name = 'Математика'").fetchone()[0]
+    scale = scales.create_scale(empty_db, name="ОГЭ 2025, математика", kind="marks", procedure_kind="oge",
+                                subject_id=subject, grade=9, year_label="2024/2025", max_score=31,
+                                rules={"thresholds": [[0, 2], [8, 3], [15, 4], [22, 5]]})
+    empty_db.execute("DELETE FROM procedure")
+    empty_db.execute("DELETE FROM import_batch")
+    report = import_files(empty_db, [DATA / "gia_oge_math_2025.xlsx"])
+    assert report.ok, report.text()
+    assert _oge_max(empty_db) == (31, scale)
+    assert "Максимальный первичный балл (31) взят из шкалы «ОГЭ 2025, математика»" in report.text()
+
+
+def _oge_max_without_scale(db):
+    report = import_files(db, [DATA / "gia_oge_math_2025.xlsx"])
+    assert report.ok, report.text()
+    return _oge_max(db)[0]
+
+
+def test_oge_protocol_uses_last_years_scale_only_when_its_maximum_fits(empty_db):
+    from app.core import scales
+
+    scales.ensure_builtin_scales(empty_db)            # ОГЭ 2024 (2023/2024): maths out of 31
+    report = import_files(empty_db, [DATA / "gia_oge_math_2025.xlsx"])
+    assert report.ok, report.text()
+    max_score, scale_id = _oge_max(empty_db)
+    name = empty_db.execute("SELECT name FROM scale WHERE id = ?", [scale_id]).fetchone()[0]
+    assert (max_score, name) == (31, "ОГЭ 2024, математика")   # 19 short answers + 6 × 2 = 31
+    # a protocol whose answers do not add up to last year's maximum gets no maximum from it
+    empty_db.execute("UPDATE scale SET max_score = 32 WHERE id = ?", [scale_id])
+    empty_db.execute("DELETE FROM procedure")
+    empty_db.execute("DELETE FROM import_batch")
+    report = import_files(empty_db, [DATA / "gia_oge_math_2025.xlsx"])
+    assert report.ok, report.text()
+    assert _oge_max(empty_db) == (None, None)

@@ -144,3 +144,11 @@ def test_delete_year_only_when_empty(school):
     other = roster.create_year(db, "2030/2031", period_kind="trimester")
     roster.delete_year(db, other)
     assert db.execute("SELECT count(*) FROM period WHERE year_id = ?", [other]).fetchone()[0] == 0
+
+
+def test_count_code_only_counts_pupils_known_only_by_code(school):
+    db, year, classes = school
+    roster.create_student(db, class_id=classes["5А"], full_name="Иванов Иван")
+    roster.create_student(db, class_id=classes["5А"], code="40511")
+    roster.create_student(db, class_id=classes["5Б"], code="40512", full_name="  ")
+    assert roster.count_code_only(db, year) == 2

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -33,6 +34,7 @@ OPTION_HINTS = {"year": "--year 2024/2025", "class_label": "--class 5А", "subje
                 "grade": "--grade 5", "exam": "--exam oge или --exam ege",
                 "period": "период в имени файла, например «…_2_четверть.csv»"}
 _PREVIEW_SHARE = 700          # progress: previews take 0…700 of 1000, the commit the rest
+DELETED = "__deleted_row__"   # see ChangeLog.delete
 
 
 # -- the undo log ------------------------------------------------------------------------------
@@ -42,6 +44,10 @@ class ChangeLog:
 
     `insert(..., track=False)` is for rows that disappear with their parent (task scores of a new
     result): they are counted but not logged.
+
+    `delete` (merging two records of one pupil) keeps the whole row: the schema knows only the
+    actions 'insert' and 'update', so a deleted row is logged as an 'update' whose old values hold
+    the row under the key ``DELETED``; undo inserts it back with its id.
     """
 
     def __init__(self, db, batch_id: int):
@@ -83,6 +89,19 @@ class ChangeLog:
                         [*diff.values(), row_id])
         self.changed += 1
         self._log(table, row_id, "update", json.dumps({k: old.get(k) for k in diff}, ensure_ascii=False))
+        return True
+
+    def delete(self, table: str, row_id: int) -> bool:
+        """Delete one row, logging all its columns so undo can put it back; False if it is gone."""
+        cur = self.db.execute(f"SELECT rowid AS rowid_, * FROM {table} WHERE rowid = ?", [row_id])
+        found = cur.fetchone()
+        if found is None:
+            return False
+        names = [d[0] for d in cur.description][1:]
+        row = dict(zip(names, found[1:]))
+        self.db.execute(f"DELETE FROM {table} WHERE rowid = ?", [row_id])
+        self.changed += 1
+        self._log(table, row_id, "update", json.dumps({DELETED: row}, ensure_ascii=False))
         return True
 
     def _log(self, table: str, row_id: int, action: str, old: str | None) -> None:
@@ -145,7 +164,7 @@ class ImportReport:
         return "\n".join(lines)
 
     def _file_lines(self, f: FileOutcome) -> list[str]:
-        head = f"Файл «{f.path.name}»" + (f" — {KIND_LABELS.get(f.kind, f.kind)}" if f.kind else "")
+        head = f"Файл «{f.path.name}»" + (f" — {outcome_label(f)}" if f.kind else "")
         if f.error:
             return [head, f"  Не принят: {f.error}"]
         if f.duplicate:
@@ -192,6 +211,14 @@ class ImportReport:
             "batch_id": f.batch_id, "rows_added": f.added, "rows_changed": f.changed,
             "preview": f.preview.as_json() if f.preview else None} for f in self.files],
             "text": self.text()}
+
+
+def outcome_label(f: FileOutcome) -> str:
+    """What the file is, in Russian: a journal export without marks that links codes is a list."""
+    payload = f.preview.payload if f.preview is not None else None
+    if f.kind == "journal" and payload is not None and getattr(payload, "links", None) and not payload.marks:
+        return "список кодов участников"
+    return KIND_LABELS.get(f.kind, f.kind)
 
 
 def _when(stamp: str) -> str:
@@ -380,13 +407,25 @@ def _referenced(db, table: str, row_id: int) -> bool:
 
 
 def _later_conflict(db, batch_id: int) -> dict | None:
+    """The first later applied import that changed a row this one wrote — or a child row written
+    with a parent this one inserted (task scores of a new result are not logged one by one, so a
+    later update of one of them is found through its result)."""
     mine = {(t, r) for t, r in db.execute(
         "SELECT table_name, row_id FROM import_change WHERE batch_id = ?", [batch_id])}
+    inserted = {(t, r) for t, r in db.execute(
+        "SELECT table_name, row_id FROM import_change WHERE batch_id = ? AND action = 'insert'", [batch_id])}
+    children = {child: (parent, column) for parent, pairs in _UNLOGGED_CHILDREN.items()
+                for child, column in pairs}
     later = db.execute("SELECT c.batch_id, c.table_name, c.row_id FROM import_change c JOIN import_batch b "
                        "ON b.id = c.batch_id WHERE b.status = 'applied' AND b.id > ? ORDER BY c.batch_id",
                        [batch_id])
-    for other, table, row_id in later:
-        if (table, row_id) in mine:
+    for other, table, row_id in later.fetchall():
+        hit = (table, row_id) in mine
+        if not hit and table in children:
+            parent, column = children[table]
+            owner = db.execute(f"SELECT {column} FROM {table} WHERE rowid = ?", [row_id]).fetchone()
+            hit = owner is not None and (parent, owner[0]) in inserted
+        if hit:
             return rows(db, "SELECT id, file_name FROM import_batch WHERE id = ?", [other])[0]
     return None
 
@@ -415,14 +454,25 @@ def undo_import(db, batch_id: int, *, cancel: Callable[[], bool] | None = None) 
                         "Сначала отмените его.")
     changes = db.execute("SELECT table_name, row_id, action, old_values FROM import_change "
                          "WHERE batch_id = ? ORDER BY id DESC", [batch_id]).fetchall()
-    removed = restored = kept = 0
+    removed = restored = kept = separated = 0
     with db.atomic():
         for n, (table, row_id, action, old) in enumerate(changes):
             if n % 2000 == 0:
                 check_cancel(cancel)
             if action == "update":
                 values = json.loads(old or "{}")
-                if values:
+                if DELETED in values:           # a row the import deleted (a merged record): back in
+                    row = values[DELETED]
+                    try:
+                        db.execute(f"INSERT INTO {table} (rowid, {', '.join(row)}) VALUES "
+                                   f"(?, {', '.join('?' * len(row))})", [row_id, *row.values()])
+                    except sqlite3.IntegrityError:
+                        raise UserError(
+                            f"Импорт № {batch_id} («{batch['file_name']}») нельзя отменить: он объединил записи "
+                            "учащихся, и с тех пор их место заняли другие записи (например, добавленные "
+                            "вручную). База не изменена.") from None
+                    separated += table == "student"
+                elif values:
                     db.execute(f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in values)} WHERE rowid = ?",
                                [*values.values(), row_id])
                 restored += 1
@@ -439,6 +489,8 @@ def undo_import(db, batch_id: int, *, cancel: Callable[[], bool] | None = None) 
         db.execute("UPDATE import_batch SET status = 'undone' WHERE id = ?", [batch_id])
     text = (f"Импорт № {batch_id} («{batch['file_name']}») отменён: удалено записей {removed}, "
             f"восстановлено прежних значений {restored}.")
+    if separated:
+        text += f" Снова разделены объединённые записи учащихся: {separated}."
     if kept:
         text += f" Оставлено записей, которыми пользуются другие данные: {kept}."
     return text

@@ -19,6 +19,8 @@ from app.core.domain import PERIOD_KIND_LABELS
 
 from . import ChangeLog
 from .base import Preview
+from . import links as _links
+from .links import Link, LinkRow
 from .students import (Match, Matcher, Resolver, ambiguity_text, class_in_text, clean_class_label,
                        clean_name, code_text, known_subjects, name_key, subject_in_text, year_in_text)
 from .table_reader import Header, Sheet, cell_text, find_header, meta_lines, norm, peek, read_book, to_int
@@ -118,9 +120,16 @@ def _score(labels: list[str]) -> float:
     roles = guess_roles(labels, {})
     base = {r for r in roles if ":" not in r} - {"ignore"}
     wide = sum(1 for r in roles if ":" in r)
-    if not base & {"name", "code", "surname"} or not ("mark" in base or wide >= 2):
+    if not base & {"name", "code", "surname"}:
         return 0
+    if not ("mark" in base or wide >= 2):
+        # a list «код ↔ ФИО ↔ класс» without marks: it links codes to named pupils
+        return 2 * len(base) if _is_code_list(base) else 0
     return 2 * len(base) + wide
+
+
+def _is_code_list(roles) -> bool:
+    return "code" in roles and bool({"name", "surname"} & set(roles))
 
 
 def signature(labels: list[str]) -> str:
@@ -138,7 +147,8 @@ def detect(path: Path) -> float:
                 score -= 0.3                      # a results form, not a journal
             best = max(best, score)
     text = norm(path.stem) + " " + " ".join(" ".join(meta_lines(s, 5)) for s in book.sheets).lower()
-    if best and re.search(r"журнал|отметк|успеваем|ведомост|четверт|триместр|полугод", text):
+    if best and re.search(r"журнал|отметк|успеваем|ведомост|четверт|триместр|полугод|список|код\w* участник",
+                          text):
         best += 0.15
     return min(best, 1.0)
 
@@ -171,6 +181,8 @@ class MarkRow:
 class Payload:
     layouts: list[Layout] = field(default_factory=list)
     marks: list[MarkRow] = field(default_factory=list)
+    link_rows: list[LinkRow] = field(default_factory=list)   # rows with both a code and a name
+    links: list[Link] = field(default_factory=list)          # what each of them will do
 
 
 @dataclass
@@ -212,10 +224,11 @@ def preview(db, path: Path, options: dict, *, progress=None, cancel=None) -> Pre
         _read_sheet(db, sheet, header, roles, path, options, known, pv, cancel)
         if progress:
             progress(n + 1, len(headers))
+    _plan_links(db, pv, options)
     if not payload.layouts:
         pv.fatal = ("не найдена таблица отметок: нужна строка заголовка со столбцом учащихся («ФИО», «Ученик» "
                     "или «Код») и столбцами отметок, предметов или периодов.")
-    elif not payload.marks and not pv.problems and not pv.missing_options and not pv.fatal:
+    elif not payload.marks and not payload.links and not pv.problems and not pv.missing_options and not pv.fatal:
         pv.fatal = "в таблице нет ни одной отметки от 2 до 5."
     _count(pv)
     return pv
@@ -300,6 +313,10 @@ def _ask(pv: Preview, ctx: _Ctx, col: dict, wide: list, sheet: Sheet) -> bool:
         missing["class_label"] = "Класс не указан ни в таблице, ни в заголовке, ни в имени файла."
     wide_subjects = any(r.startswith("subject:") for _, r in wide)
     wide_periods = any(r.startswith("period:") for _, r in wide)
+    code_list = not wide and "mark" not in col and _is_code_list(col)
+    if code_list:                         # a list of codes and names: no subject, period or marks
+        pv.missing_options.update(missing)
+        return bool(missing)
     if "subject" not in col and not wide_subjects and not ctx.subject:
         missing["subject"] = "Предмет не указан ни в таблице, ни в названии листа или файла."
     if "period" not in col and not wide_periods and not ctx.period:
@@ -361,6 +378,8 @@ class _Rows:
             self.matchers[year] = Matcher(self.db, year, self.options.get("students"))
         match = self.matchers[year].match(code, name, cls)
         self.pv.rows_ok += 1
+        if code and name and cls:
+            self.pv.payload.link_rows.append(LinkRow(r + 1, self.sheet.name, code, name, cls, year))
         for subject, (kind, number), mark in cells:
             self.pv.payload.marks.append(MarkRow(r + 1, match, cls, year, subject, kind, number, mark))
 
@@ -423,13 +442,52 @@ def _mark(value, reasons: list[str], *, where: str = "отметка") -> int | 
     return number
 
 
+def _plan_links(db, pv: Preview, options: dict) -> None:
+    """Decide what every row with a code and a name does (see links.py); reject the rows that cannot."""
+    from .base import RowProblem
+
+    planner = _links.LinkPlanner(db, options.get("students"))
+    groups: dict[str, list[LinkRow]] = {}
+    for src in pv.payload.link_rows:       # a long export repeats the pupil on every row
+        groups.setdefault(src.code, []).append(src)
+    same = lambda r: (name_key(r.name), r.class_label, r.year)  # noqa: E731
+    for code, group in groups.items():
+        first = group[0]
+        clash = next((r for r in group[1:] if same(r) != same(first)), None)
+        if clash is not None:
+            at, link = clash, None
+            reason = (f"код {code} в строке {first.row} указан у «{first.name}» ({first.class_label}), "
+                      f"а здесь — у «{clash.name}» ({clash.class_label}).")
+        else:
+            at = first
+            link, reason = planner.plan(first)
+        if link is not None:
+            pv.payload.links.append(link)
+            continue
+        # every row of this code is held back: its marks must not go to whoever holds the code now
+        rows = {m.row for m in pv.payload.marks if m.match.code == code} | {r.row for r in group}
+        also = f" Не загружаются и другие строки с этим кодом ({len(rows) - 1})." if len(rows) > 1 else ""
+        pv.problems.append(RowProblem(pv.file.name, at.sheet, at.row, reason + also))
+        pv.rows_ok -= len(rows)
+        pv.payload.marks = [m for m in pv.payload.marks if m.match.code != code]
+
+
 def _count(pv: Preview) -> None:
     pupils: dict[str, Match] = {}
     for m in pv.payload.marks:
         pupils.setdefault(m.match.key, m.match)
-    pv.ambiguous = [ambiguity_text(m) for m in pupils.values() if m.status == "ambiguous"]
-    pv.students_matched = sum(1 for m in pupils.values() if m.status in ("code", "name"))
-    pv.students_new = sum(1 for m in pupils.values() if m.status == "new")
+    links = pv.payload.links
+    linked = {x.match.key for x in links}
+    asked = [x.match for x in links if x.action == "ambiguous"]
+    asked += [m for k, m in pupils.items() if m.status == "ambiguous" and k not in linked]
+    pv.ambiguous = [ambiguity_text(m) for m in asked]
+    pupils = {k: m for k, m in pupils.items() if k not in linked}
+    pv.students_matched = sum(1 for m in pupils.values() if m.status in ("code", "name")) + sum(
+        1 for x in links if x.action in ("same", "code", "merge", "name"))
+    pv.students_new = sum(1 for m in pupils.values() if m.status == "new") + sum(
+        1 for x in links if x.action == "new")
+    if line := _links.summary(links):
+        pv.summary.append(line)
     marks = pv.payload.marks
     if marks:
         subjects = sorted({m.subject for m in marks})
@@ -443,6 +501,9 @@ def _count(pv: Preview) -> None:
 
 def ambiguous_matches(pv: Preview) -> list[Match]:
     seen: dict[str, Match] = {}
+    for link in pv.payload.links if pv.payload else []:
+        if link.action == "ambiguous":
+            seen.setdefault(link.match.key, link.match)
     for m in pv.payload.marks if pv.payload else []:
         if m.match.status == "ambiguous":
             seen.setdefault(m.match.key, m.match)
@@ -469,11 +530,15 @@ def commit(db, preview: Preview, batch_id: int, *, cancel=None) -> tuple[int, in
     res = Resolver(db, log)
     payload: Payload = preview.payload
     _remember(db, log, payload.layouts)
+    linked = _links.apply(db, log, res, payload.links)    # codes ↔ named pupils first
     wanted: dict[tuple[int, int, int], int] = {}          # (student, subject, period) → mark; last wins
     for n, m in enumerate(payload.marks):
         if n % 2000 == 0:
             check_cancel(cancel)
-        key = (res.student_id(m.match, m.year, m.class_label), res.subject_id(m.subject),
+        sid = linked.get(m.match.code) if m.match.code else None
+        if sid is None:
+            sid = res.student_id(m.match, m.year, m.class_label)
+        key = (sid, res.subject_id(m.subject),
                res.period_id(m.year, m.kind, m.number))
         wanted[key] = m.mark
     existing = {}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import KIND_LABELS, FileOutcome, ImportReport, importer
+from . import KIND_LABELS, FileOutcome, ImportReport, importer, outcome_label
 from .students import SUBJECTS, Match, known_subjects
 
 OPTION_LABELS = {"year": "Учебный год", "class_label": "Класс", "subject": "Предмет", "grade": "Параллель",
@@ -71,7 +71,7 @@ def file_views(db, report: ImportReport) -> list[FileView]:
 
 
 def _view(f: FileOutcome, known: dict) -> FileView:
-    label = KIND_LABELS.get(f.kind, f.kind or "вид не определён")
+    label = outcome_label(f) if f.kind else "вид не определён"
     if f.error:
         return FileView(f.path, f.kind, label, "refused", "Не принят", message=f.error)
     if f.duplicate:

@@ -225,22 +225,25 @@ class Matcher:
             self.names[sid] = name
         return out
 
-    def match(self, code: str | None, name: str | None, class_label: str | None) -> Match:
-        raw = (code, name, class_label)
+    def match(self, code: str | None, name: str | None, class_label: str | None, *,
+              by_code: bool = True) -> Match:
+        """The pupil of a file row; `by_code=False` looks at name and class only (a code list that
+        links a code to a named pupil), the choice key staying the same."""
+        raw = (code, name, class_label, by_code)
         found = self._raw.get(raw)
         if found is None:
-            ck = (code, name_key(name), class_label)
+            ck = (code, name_key(name), class_label, by_code)
             found = self._cache.get(ck)
             if found is None:
-                found = self._cache[ck] = self._match(code, name, class_label)
+                found = self._cache[ck] = self._match(code, name, class_label, by_code)
             self._raw[raw] = found
         return found
 
-    def _match(self, code, name, cls) -> Match:
+    def _match(self, code, name, cls, by_code: bool = True) -> Match:
         key = f"{code or ''}|{' '.join(name_key(name))}|{cls or ''}"
         if code in self.retired:   # a retired code is never issued again: the pupil gets a new one
             code = None
-        if code and code in self.by_code:
+        if by_code and code and code in self.by_code:
             return Match("code", key, self.by_code[code], code, name, cls)
         nk = name_key(name)
         if not nk:
@@ -459,6 +462,25 @@ class Resolver:
             self.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
                             "SET value = excluded.value", [_LAST_CODE_KEY, str(self._last_code)])
             self._bump = False
+
+    def forget_student(self, sid: int) -> None:
+        """A record merged into another: drop what this resolver remembers of enrolments and codes."""
+        self._enrolled.clear()
+        self._by_name.clear()
+        if self._code_ids is not None:
+            self._code_ids = {c: i for c, i in self._code_ids.items() if i != sid}
+        self._students = {k: i for k, i in self._students.items() if i != sid}
+
+    def remember_code(self, code: str, sid: int) -> None:
+        """`sid` now holds `code` (a code list gave it)."""
+        if self._code_ids is not None:
+            self._code_ids = {c: i for c, i in self._code_ids.items() if i != sid}
+            self._code_ids[code] = sid
+        if code.isdigit() and len(code) == 5:
+            if self._last_code is None:
+                self._last_code = int(get_setting(self.db, _LAST_CODE_KEY, 0) or 0)
+            if int(code) > self._last_code:
+                self._last_code, self._bump = int(code), True
 
     def enrol(self, sid: int, year_label: str, class_label: str) -> None:
         year_id = self.year_id(year_label)

@@ -492,8 +492,17 @@ def fill_scores(block: Block, pv: Preview) -> None:
 def apply_scale(db, block: Block, pv: Preview, *, has_mark_column: bool) -> None:
     """With no mark column, marks come from the DB scale of this kind, subject, grade and year."""
     scale = find_scale(db, block.kind, block.subject, block.grade, block.year, block.max_score)
+    if scale is None and block.max_score is None and block.tasks:
+        # the file names no maximum (a ГИА protocol): an earlier year's scale fits when its maximum
+        # equals the sum of the task maxima read from the answer strings
+        scale = find_scale(db, block.kind, block.subject, block.grade, block.year,
+                           sum(t.max_score or 0 for t in block.tasks))
     if scale:
         block.scale_id = scale["id"]
+        top = max((r.primary or 0 for r in block.results), default=0)
+        if block.max_score is None and scale["max_score"] and top <= scale["max_score"]:
+            block.max_score = scale["max_score"]
+            pv.summary.append(f"Максимальный первичный балл ({scale['max_score']}) взят из шкалы «{scale['name']}».")
     if has_mark_column:
         return
     if scale is None:

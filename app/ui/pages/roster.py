@@ -250,7 +250,14 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
             chosen = i if c["id"] == keep else chosen
         self.class_list.setCurrentRow(chosen)
         self.class_list.blockSignals(False)
-        self.summary.setText(f"Классов: {len(classes)} · учащихся: {total}" if year_id else "Нет учебных годов")
+        summary = f"Классов: {len(classes)} · учащихся: {total}" if year_id else "Нет учебных годов"
+        code_only = core.count_code_only(db, year_id) if (db is not None and year_id) else 0
+        if code_only:
+            summary += f" · только код, без ФИО: {code_only}"
+        self.summary.setText(summary)
+        self.summary.setToolTip("Записи, известные только по коду участника (из форм ВПР). Загрузите список "
+                                "«код участника — ФИО — класс»: записи свяжутся с учащимися из журнала."
+                                if code_only else "")
         self._load_students()
 
     def current_class_id(self) -> int | None:
