@@ -42,7 +42,9 @@ def test_info_on_junk_is_exit_1_and_file_untouched(tmp_path):
 def test_info_lists_counts(empty_db_path):
     out = run("--db", empty_db_path, "info")
     assert out.returncode == 0
-    assert "Версия схемы: 1" in out.stdout
+    from app.core import store
+
+    assert f"Версия схемы: {store.SCHEMA_VERSION}" in out.stdout
     assert re.search(r"school\s+1", out.stdout)
 
 

@@ -171,3 +171,34 @@ def test_written_files_get_the_usual_mode(tmp_path):
     os.chmod(out, 0o640)
     atomic_write_bytes(out, b"%PDF-1.5")
     assert stat.S_IMODE(out.stat().st_mode) == 0o640
+
+
+def test_version_1_file_is_migrated_to_the_delete_action_keeping_the_log(tmp_path):
+    """Migration 0002 rebuilds import_change: the rows and their ids stay, 'delete' becomes allowed."""
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path)
+    conn.executescript((store.SCHEMA_DIR / "0001_initial.sql").read_text(encoding="utf-8"))
+    conn.execute(f"PRAGMA application_id = {store.APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO import_batch (id, file_name, sha256, kind) VALUES (7, 'vpr.xlsx', 'ab', 'vpr')")
+    conn.execute("INSERT INTO import_change (id, batch_id, table_name, row_id, action) "
+                 "VALUES (41, 7, 'student', 3, 'insert')")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO import_change (batch_id, table_name, row_id, action, old_values) "
+                     "VALUES (7, 'student', 4, 'delete', '{}')")
+    conn.commit()
+    conn.close()
+    db = store.open_db(path)
+    assert store.schema_version(db) == store.SCHEMA_VERSION >= 2
+    assert [p for p in tmp_path.iterdir() if ".backup-v1-" in p.name]
+    assert db.execute("SELECT id, batch_id, row_id, action FROM import_change").fetchall() == [(41, 7, 3, "insert")]
+    with db.atomic():
+        db.execute("INSERT INTO import_change (batch_id, table_name, row_id, action, old_values) "
+                   "VALUES (7, 'student', 4, 'delete', '{\"full_name\": \"x\"}')")
+    with pytest.raises(sqlite3.IntegrityError):        # a deleted row without its values cannot be undone
+        with db.atomic():
+            db.execute("INSERT INTO import_change (batch_id, table_name, row_id, action) "
+                       "VALUES (7, 'student', 5, 'delete')")
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert "idx_import_change_batch" in {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+    db.close()

@@ -34,7 +34,6 @@ OPTION_HINTS = {"year": "--year 2024/2025", "class_label": "--class 5А", "subje
                 "grade": "--grade 5", "exam": "--exam oge или --exam ege",
                 "period": "период в имени файла, например «…_2_четверть.csv»"}
 _PREVIEW_SHARE = 700          # progress: previews take 0…700 of 1000, the commit the rest
-DELETED = "__deleted_row__"   # see ChangeLog.delete
 
 
 # -- the undo log ------------------------------------------------------------------------------
@@ -45,9 +44,8 @@ class ChangeLog:
     `insert(..., track=False)` is for rows that disappear with their parent (task scores of a new
     result): they are counted but not logged.
 
-    `delete` (merging two records of one pupil) keeps the whole row: the schema knows only the
-    actions 'insert' and 'update', so a deleted row is logged as an 'update' whose old values hold
-    the row under the key ``DELETED``; undo inserts it back with its id.
+    `delete` (merging two records of one pupil) logs the action 'delete' with the whole row as its
+    old values; undo inserts it back with its id.
     """
 
     def __init__(self, db, batch_id: int):
@@ -101,7 +99,7 @@ class ChangeLog:
         row = dict(zip(names, found[1:]))
         self.db.execute(f"DELETE FROM {table} WHERE rowid = ?", [row_id])
         self.changed += 1
-        self._log(table, row_id, "update", json.dumps({DELETED: row}, ensure_ascii=False))
+        self._log(table, row_id, "delete", json.dumps(row, ensure_ascii=False))
         return True
 
     def _log(self, table: str, row_id: int, action: str, old: str | None) -> None:
@@ -459,20 +457,21 @@ def undo_import(db, batch_id: int, *, cancel: Callable[[], bool] | None = None) 
         for n, (table, row_id, action, old) in enumerate(changes):
             if n % 2000 == 0:
                 check_cancel(cancel)
-            if action == "update":
+            if action == "delete":              # a row the import deleted (a merged record): back in
+                row = json.loads(old)
+                try:
+                    db.execute(f"INSERT INTO {table} (rowid, {', '.join(row)}) VALUES "
+                               f"(?, {', '.join('?' * len(row))})", [row_id, *row.values()])
+                except sqlite3.IntegrityError:
+                    raise UserError(
+                        f"Импорт № {batch_id} («{batch['file_name']}») нельзя отменить: он объединил записи "
+                        "учащихся, и с тех пор их место заняли другие записи (например, добавленные "
+                        "вручную). База не изменена.") from None
+                separated += table == "student"
+                restored += 1
+            elif action == "update":
                 values = json.loads(old or "{}")
-                if DELETED in values:           # a row the import deleted (a merged record): back in
-                    row = values[DELETED]
-                    try:
-                        db.execute(f"INSERT INTO {table} (rowid, {', '.join(row)}) VALUES "
-                                   f"(?, {', '.join('?' * len(row))})", [row_id, *row.values()])
-                    except sqlite3.IntegrityError:
-                        raise UserError(
-                            f"Импорт № {batch_id} («{batch['file_name']}») нельзя отменить: он объединил записи "
-                            "учащихся, и с тех пор их место заняли другие записи (например, добавленные "
-                            "вручную). База не изменена.") from None
-                    separated += table == "student"
-                elif values:
+                if values:
                     db.execute(f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in values)} WHERE rowid = ?",
                                [*values.values(), row_id])
                 restored += 1
