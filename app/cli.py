@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -286,3 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("Прервано пользователем.\n")
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # the reader of our output went away (`info | head`): nothing left to say, and Python must
+        # not complain again when it flushes stdout at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

@@ -94,3 +94,14 @@ def test_import_of_a_missing_file_explains_on_stderr(tmp_path):
     out = run("--db", db, "import", tmp_path / "нет-такого.xlsx", "--dry-run")
     assert out.returncode == 1
     assert "нет-такого.xlsx" in out.stderr and "не найден" in out.stderr
+
+
+def test_reader_closing_the_pipe_early_is_not_an_error(demo_db_path):
+    """`analyze --json | head`: the reader leaves after a few bytes; no traceback, exit 0."""
+    proc = subprocess.Popen([sys.executable, "-m", "app", "--db", str(demo_db_path), "analyze", "--json"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.read(20).startswith(b"{")
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8", "replace")
+    assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in err and "BrokenPipe" not in err
