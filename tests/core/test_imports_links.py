@@ -237,3 +237,19 @@ def test_a_code_given_to_two_pupils_holds_back_every_row_of_it(empty_db, tmp_pat
     got = {p["full_name"]: p for p in _pupils(empty_db)}
     assert got[n2]["code"] == c2 and got[n2]["marks"] == 4 and got[n1]["marks"] == 3
     assert got[n1]["code"] != c1
+
+
+def test_a_journal_login_column_matches_but_never_recodes_pupils(empty_db, tmp_path):
+    """An electronic journal's logins are not participant codes: the pupils keep their codes."""
+    _load(empty_db, LIST)
+    before = [(p["code"], p["full_name"]) for p in _pupils(empty_db)]
+    lines = ["Логин;ФИО;Класс;Предмет;Период;Отметка"]
+    lines += [f"ivanov{i:03d};{name};5В;Математика;4 четверть;4" for i, (_code, name) in
+              enumerate(fixtures.link_pupils())]
+    path = tmp_path / "elzhur_5В_2024-2025.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = import_files(empty_db, [path])
+    assert report.ok and report.committed, report.text()
+    got = _pupils(empty_db)
+    assert [(p["code"], p["full_name"]) for p in got] == before          # no pupil re-coded, none added
+    assert all(p["marks"] == 1 for p in got)

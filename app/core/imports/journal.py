@@ -294,6 +294,10 @@ def _read_sheet(db, sheet: Sheet, header: Header, roles: list[str], path: Path, 
         head = header.labels[col["period"]]
         ctx.period_kind = next((k for k, rx in _KIND_WORDS if re.search(rx, head)), "quarter")
     reader = _Rows(db, sheet, col, wide, ctx, options, known, pv)
+    # a journal's own logins or internal ids identify pupils within that journal only: they match
+    # pupils but never become (or replace) their participant codes
+    reader.link_codes = "code" in col and not re.search(r"логин|идентификатор|\bid\b",
+                                                        str(header.labels[col["code"]]).lower())
     for r in range(header.row + 1, len(sheet.rows)):
         if r % 2000 == 0:
             check_cancel(cancel)
@@ -342,6 +346,7 @@ class _Rows:
         self.memo: dict[tuple[str, object], object] = {}
         self.wide_labels = [(c, role, role_label(role)) for c, role in wide]
         self.at = {role: col.get(role, -1) for role in BASE_ROLES}
+        self.link_codes = True
 
     def cached(self, kind: str, value, parse):
         key = (kind, value)
@@ -378,7 +383,7 @@ class _Rows:
             self.matchers[year] = Matcher(self.db, year, self.options.get("students"))
         match = self.matchers[year].match(code, name, cls)
         self.pv.rows_ok += 1
-        if code and name and cls:
+        if code and name and cls and self.link_codes:
             self.pv.payload.link_rows.append(LinkRow(r + 1, self.sheet.name, code, name, cls, year))
         for subject, (kind, number), mark in cells:
             self.pv.payload.marks.append(MarkRow(r + 1, match, cls, year, subject, kind, number, mark))
