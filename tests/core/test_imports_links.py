@@ -239,8 +239,9 @@ def test_a_code_given_to_two_pupils_holds_back_every_row_of_it(empty_db, tmp_pat
     assert got[n1]["code"] != c1
 
 
-def test_a_journal_login_column_matches_but_never_recodes_pupils(empty_db, tmp_path):
-    """An electronic journal's logins are not participant codes: the pupils keep their codes."""
+def test_a_journal_login_column_never_becomes_a_code(empty_db, tmp_path):
+    """An electronic journal's logins are not participant codes (and often spell the surname, which
+    must never reach a packet): known pupils keep their codes, new pupils get issued ones."""
     _load(empty_db, LIST)
     before = [(p["code"], p["full_name"]) for p in _pupils(empty_db)]
     lines = ["Логин;ФИО;Класс;Предмет;Период;Отметка"]
@@ -253,3 +254,10 @@ def test_a_journal_login_column_matches_but_never_recodes_pupils(empty_db, tmp_p
     got = _pupils(empty_db)
     assert [(p["code"], p["full_name"]) for p in got] == before          # no pupil re-coded, none added
     assert all(p["marks"] == 1 for p in got)
+
+    fresh = tmp_path / "elzhur_6А_2024-2025.csv"
+    fresh.write_text("Логин;ФИО;Класс;Предмет;Период;Отметка\nsokolova.m;Соколова Мария Игоревна;6А;Математика;"
+                     "4 четверть;5\n", encoding="utf-8")
+    assert import_files(empty_db, [fresh]).committed
+    code = empty_db.execute("SELECT code FROM student WHERE full_name = 'Соколова Мария Игоревна'").fetchone()[0]
+    assert code.isdigit() and len(code) == 5

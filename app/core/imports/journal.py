@@ -294,8 +294,9 @@ def _read_sheet(db, sheet: Sheet, header: Header, roles: list[str], path: Path, 
         head = header.labels[col["period"]]
         ctx.period_kind = next((k for k, rx in _KIND_WORDS if re.search(rx, head)), "quarter")
     reader = _Rows(db, sheet, col, wide, ctx, options, known, pv)
-    # a journal's own logins or internal ids identify pupils within that journal only: they match
-    # pupils but never become (or replace) their participant codes
+    # a journal's own logins or internal ids mean nothing outside that journal (and a login often
+    # spells the surname, which must never reach a packet): pupils are matched by name and class, and
+    # the column never becomes, or replaces, a participant code
     reader.link_codes = "code" in col and not re.search(r"логин|идентификатор|\bid\b",
                                                         str(header.labels[col["code"]]).lower())
     for r in range(header.row + 1, len(sheet.rows)):
@@ -359,7 +360,7 @@ class _Rows:
         row, at = self.sheet.rows[r], self.at
         width = len(row)
         get = lambda role: row[at[role]] if 0 <= at[role] < width else None  # noqa: E731
-        code = self.cached("code", get("code"), code_text) if at["code"] >= 0 else None
+        code = self.cached("code", get("code"), code_text) if at["code"] >= 0 and self.link_codes else None
         if at["name"] >= 0:
             name = self.cached("name", get("name"), clean_name)
         else:
@@ -383,7 +384,7 @@ class _Rows:
             self.matchers[year] = Matcher(self.db, year, self.options.get("students"))
         match = self.matchers[year].match(code, name, cls)
         self.pv.rows_ok += 1
-        if code and name and cls and self.link_codes:
+        if code and name and cls:
             self.pv.payload.link_rows.append(LinkRow(r + 1, self.sheet.name, code, name, cls, year))
         for subject, (kind, number), mark in cells:
             self.pv.payload.marks.append(MarkRow(r + 1, match, cls, year, subject, kind, number, mark))
