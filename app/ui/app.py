@@ -1,15 +1,38 @@
 """The GUI entry point: python main.py [--db PATH] [--smoke-gui]."""
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 from app import APP_NAME, __version__
 
 
-def _parse(argv: list[str]) -> argparse.Namespace:
+def _parse(argv: list[str]) -> SimpleNamespace:
+    """--db PATH and --smoke-gui, read by hand: argparse (with gettext) costs start-up time.
+
+    main.py sends anything else to the command line; whatever still gets here unknown goes to
+    argparse, for its usual message and exit code 2.
+    """
+    args = SimpleNamespace(db=None, smoke_gui=False)
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--db" and rest and not rest[0].startswith("--"):
+            args.db = Path(rest.pop(0))
+        elif arg.startswith("--db=") and len(arg) > 5:
+            args.db = Path(arg[5:])
+        elif arg == "--smoke-gui":
+            args.smoke_gui = True
+        else:
+            return _parse_strictly(argv)
+    return args
+
+
+def _parse_strictly(argv: list[str]):
+    import argparse
+
     p = argparse.ArgumentParser(prog="objektiv", description=f"{APP_NAME} — графический интерфейс")
     p.add_argument("--db", type=Path, help="открыть этот файл школы")
     p.add_argument("--smoke-gui", action="store_true",
@@ -18,7 +41,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 
 class _FirstPaint:
-    """Notices the first paint of the main window (for --smoke-gui and the start-up benchmark)."""
+    """Notices the first paint of the main window: held work starts then; --smoke-gui and the
+    start-up benchmark stop the clock then."""
 
     def __init__(self, window, started: float, on_paint):
         from .qt import QtCore
@@ -27,6 +51,7 @@ class _FirstPaint:
             def eventFilter(inner, obj, event):  # noqa: N805
                 if event.type() == QtCore.QEvent.Type.Paint and not inner.fired:
                     inner.fired = True
+                    obj.removeEventFilter(inner)  # nothing more to watch
                     QtCore.QTimer.singleShot(0, lambda: on_paint(time.perf_counter() - started))
                 return False
 
@@ -46,7 +71,7 @@ def run(argv: list[str] | None = None, *, started: float | None = None) -> int:
     from .qt import QtCore, QtGui, QtWidgets
     from .context import AppContext
     from .main_window import MainWindow
-    from .style import apply_style
+    from .style import apply_style, apply_style_sheet
 
     QtCore.QCoreApplication.setOrganizationName("Objektiv")
     QtCore.QCoreApplication.setApplicationName("Objektiv")
@@ -56,17 +81,26 @@ def run(argv: list[str] | None = None, *, started: float | None = None) -> int:
     icon = _icon_path()
     if icon is not None:
         app.setWindowIcon(QtGui.QIcon(str(icon)))
-    apply_style(app)
+    apply_style(app, sheet=False)  # the style sheet follows once the window is built (see there)
     ctx = AppContext()
+    ctx.hold_tasks()  # background work waits for the first frame (see AppContext.hold_tasks)
     window = MainWindow(ctx)
     opened = _open_initial(ctx, window, args.db)
     window.show_page("overview")
-    if args.smoke_gui:
-        def done(elapsed: float) -> None:
+    apply_style_sheet(app)
+
+    def painted(elapsed: float) -> None:
+        if args.smoke_gui:  # the check is over: the held work is not started, the program ends
             print(f"OK {elapsed:.3f}", flush=True)
             window.close()
             app.quit()
-        window._first_paint = _FirstPaint(window, started, done)
+            return
+        ctx.release_tasks()
+
+    window._first_paint = _FirstPaint(window, started, painted)
+    # A window that is never painted (started minimised, no compositor) must not hold the work back.
+    QtCore.QTimer.singleShot(1500, ctx.release_tasks)
+    if args.smoke_gui:
         QtCore.QTimer.singleShot(20000, lambda: (print("TIMEOUT", flush=True), app.exit(1)))
     window.show()
     if not opened and not args.smoke_gui:
@@ -92,6 +126,9 @@ def _open_initial(ctx, window, path: Path | None) -> bool:
                 ctx.open_db(candidate)
                 return True
             except UserError as exc:
+                from .style import apply_style_sheet
+
+                apply_style_sheet(QtWidgets.QApplication.instance())  # styled even before the window is
                 QtWidgets.QMessageBox.warning(window, APP_NAME, str(exc))
                 return False
     return False

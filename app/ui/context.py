@@ -27,6 +27,7 @@ class AppContext(QtCore.QObject):
         self.undo_stack = QtGui.QUndoStack(self)
         self.qsettings = qsettings or QtCore.QSettings("Objektiv", "Objektiv")
         self.tasks = TaskRunner(self)
+        self._held_tasks: list[Callable[[], None]] | None = None
 
     # -- the school file -------------------------------------------------------------------
     @property
@@ -78,5 +79,30 @@ class AppContext(QtCore.QObject):
     def run_task(self, fn: Callable, *, title: str = "", on_done: Callable[[Any], None] | None = None,
                  on_error: Callable[[BaseException], None] | None = None, parent=None) -> None:
         """Run ``fn(db, progress, cancel)`` off the GUI thread with its own DB connection."""
-        self.tasks.run(fn, db_path=self.db_path, db=self.db, title=title, on_done=on_done,
-                       on_error=on_error, parent=parent)
+        db_path, db = self.db_path, self.db
+
+        def start() -> None:
+            if self.db_path != db_path:
+                return  # another school was opened meanwhile: its pages asked for their own work
+            self.tasks.run(fn, db_path=db_path, db=db, title=title, on_done=on_done,
+                           on_error=on_error, parent=parent)
+
+        if self._held_tasks is not None:
+            self._held_tasks.append(start)
+        else:
+            start()
+
+    def hold_tasks(self) -> None:
+        """Queue background work instead of starting it (start-up: until the window is painted).
+
+        A worker started while the first frame is being built competes with it for the interpreter;
+        the work it does (analysis for the «Обзор» page) is not in the first frame anyway.
+        """
+        if self._held_tasks is None:
+            self._held_tasks = []
+
+    def release_tasks(self) -> None:
+        """Start the work queued since ``hold_tasks``, in the order it was asked for."""
+        held, self._held_tasks = self._held_tasks, None
+        for start in held or []:
+            start()

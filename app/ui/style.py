@@ -24,6 +24,8 @@ QLabel#pageSubtitle {{ color: #5a6470; }}
 QFrame#card {{ background: white; border: 1px solid #d5dbe3; border-radius: 6px; }}
 QLabel#cardValue {{ font-size: 20pt; font-weight: 600; color: {ACCENT}; }}
 QLabel#cardCaption {{ color: #5a6470; }}
+QLabel#cardNote {{ color: #5a6470; font-size: 8.5pt; }}
+QLabel#sectionTitle {{ font-weight: 600; font-size: 11pt; color: {ACCENT}; }}
 QTableView, QTreeView, QListView {{ gridline-color: #e1e5ea; selection-background-color: #cfe2f7;
     selection-color: #111; alternate-background-color: #f6f8fb; }}
 QHeaderView::section {{ background: #eef2f6; padding: 4px 6px; border: none;
@@ -38,7 +40,13 @@ QStatusBar {{ color: #3a4450; }}
 """
 
 
-def apply_style(app: QtWidgets.QApplication) -> None:
+def apply_style(app: QtWidgets.QApplication, *, sheet: bool = True) -> None:
+    """Style, palette, font and (unless ``sheet`` is False) the style sheet of the application.
+
+    At start-up the style sheet is set by ``apply_style_sheet`` once the first page is built:
+    every widget created or re-parented while an application style sheet is set is styled on the
+    spot, and styling the finished window once is cheaper than styling each widget as it is made.
+    """
     app.setStyle("Fusion")
     palette = app.palette()
     palette.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor("#f3f5f8"))
@@ -50,6 +58,11 @@ def apply_style(app: QtWidgets.QApplication) -> None:
     font = app.font()
     font.setPointSize(10)
     app.setFont(font)
+    if sheet:
+        apply_style_sheet(app)
+
+
+def apply_style_sheet(app: QtWidgets.QApplication) -> None:
     app.setStyleSheet(STYLE_SHEET)
 
 

@@ -7,7 +7,7 @@ from app.ui.common import LazyRefresh, fit_header
 from app.ui.common import fill_table as _fill_table
 from app.ui.common import simple_table as _simple_table
 from app.ui.qt import QtCore, QtGui, QtWidgets
-from app.ui.style import ACCENT, DANGER, OK, WARNING, page_header
+from app.ui.style import DANGER, OK, WARNING, page_header
 
 Qt = QtCore.Qt
 
@@ -19,8 +19,7 @@ def _card(caption: str) -> tuple[QtWidgets.QFrame, QtWidgets.QLabel, QtWidgets.Q
     lay.setSpacing(2)
     value = QtWidgets.QLabel("—", objectName="cardValue")
     text = QtWidgets.QLabel(caption, objectName="cardCaption")
-    note = QtWidgets.QLabel("", objectName="cardCaption")
-    note.setStyleSheet("font-size: 8.5pt;")
+    note = QtWidgets.QLabel("", objectName="cardNote")  # styled by the application's style sheet
     lay.addWidget(value)
     lay.addWidget(text)
     lay.addWidget(note)
@@ -32,8 +31,7 @@ def _section(title: str, widget: QtWidgets.QWidget, extra: QtWidgets.QWidget | N
     lay = QtWidgets.QVBoxLayout(frame)
     lay.setContentsMargins(12, 8, 12, 10)
     head = QtWidgets.QHBoxLayout()
-    label = QtWidgets.QLabel(title)
-    label.setStyleSheet(f"font-weight: 600; font-size: 11pt; color: {ACCENT};")
+    label = QtWidgets.QLabel(title, objectName="sectionTitle")  # a style sheet of its own is costly
     head.addWidget(label)
     head.addStretch(1)
     if extra is not None:
@@ -91,6 +89,7 @@ class OverviewPage(LazyRefresh, QtWidgets.QWidget):
         self.ctx = ctx
         self.data: dict = {}
         self.flags: list[dict] | None = None
+        self.loaded = False  # MainWindow.page() refreshes a new page only when this is False
         self._build()
         self.init_lazy(ctx)
         if ctx.db is not None:
@@ -170,6 +169,9 @@ class OverviewPage(LazyRefresh, QtWidgets.QWidget):
             view.setParent(None)      # a model whose flags() is shadowed cannot paint
             view.deleteLater()
             return None
+        # flags_status says how many flags there are; the view's own caption would say «не найдено»
+        # while the analysis is still running.
+        view.caption.hide()
         return view
 
     # -- data ---------------------------------------------------------------------------------
@@ -181,6 +183,7 @@ class OverviewPage(LazyRefresh, QtWidgets.QWidget):
             self.subtitle.setText("Школа не открыта: Файл → Открыть или Файл → Создать школу.")
             return
         self.data = school_overview(db)
+        self.loaded = True
         self._show_school()
         self._show_plan()
         self._run_analysis()
