@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.core import store
-from app.core.errors import StoreError, UserError
+from app.core.errors import Cancelled, StoreError, UserError
 from app.ui.first_start import FirstStartDialog
 from app.ui.main_window import restore_backup
 from app.ui.qt import QtWidgets
@@ -82,3 +82,47 @@ def test_worker_reports_errors_on_gui_thread(qtbot, empty_db_path):
     runner.run(work, db_path=empty_db_path, on_error=errors.append)
     qtbot.waitUntil(lambda: bool(errors), timeout=5000)
     assert str(errors[0]) == "Плохой файл"
+
+
+def test_many_tasks_back_to_back_all_answer(qtbot, empty_db_path):
+    """Hundreds of tasks, each with its dialog and a closure over a widget: every answer arrives on the
+    GUI thread and nothing hangs (a task's objects used to die on the worker thread and deadlock)."""
+
+    runner = TaskRunner()
+    label = QtWidgets.QLabel()
+    qtbot.addWidget(label)
+    answers = []
+
+    def work(db, progress, cancel):
+        progress(1, 2)
+        return store.school_row(db)["full_name"]
+
+    for i in range(300):
+        runner.run(lambda db, p, c, w=label: (w, work(db, p, c))[1], db_path=empty_db_path,
+                   on_done=answers.append, title="Проверка")
+        if i % 10 == 0:
+            qtbot.wait(1)
+    qtbot.waitUntil(lambda: len(answers) == 300, timeout=20000)
+    assert runner.wait(5000) and set(answers) == {"МБОУ «Тестовая школа»"}
+    assert not runner._tasks
+
+
+def test_cancel_in_the_dialog_reaches_the_task(qtbot):
+    import threading
+
+    runner = TaskRunner()
+    started, outcome = threading.Event(), []
+
+    def work(db, progress, cancel):
+        started.set()
+        for _ in range(500):
+            if cancel():
+                raise Cancelled()
+            threading.Event().wait(0.01)
+        return "не отменено"
+
+    runner.run(work, db_path=None, on_done=outcome.append, on_error=outcome.append)
+    assert started.wait(5)
+    runner._tasks[next(iter(runner._tasks))].dialog.canceled.emit()      # «Отмена» pressed
+    qtbot.waitUntil(lambda: bool(outcome), timeout=5000)
+    assert isinstance(outcome[0], Cancelled)
