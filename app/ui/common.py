@@ -102,3 +102,29 @@ def fit_header(view: QtWidgets.QTableView, minimums: dict[int, int] | None = Non
         text = str(model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
         need = max((metrics.horizontalAdvance(line) for line in text.split("\n")), default=0) + 18
         view.setColumnWidth(col, max(need, (minimums or {}).get(col, 0)))
+
+
+def dropped_files(event) -> list:
+    """The local files of a drag (paths as text); links and other data give an empty list."""
+    return [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+
+
+class FileDropTarget:
+    """Mixin for a window that takes files dragged onto it: `files_dropped(paths)` gets them."""
+
+    def dragEnterEvent(self, event) -> None:
+        if dropped_files(event):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        if dropped_files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = dropped_files(event)
+        if paths:
+            event.acceptProposedAction()
+            self.files_dropped(paths)
+
+    def files_dropped(self, paths: list[str]) -> None:
+        raise NotImplementedError

@@ -13,6 +13,7 @@ from app.core.errors import Cancelled, UserError
 from app.core.imports import KINDS, import_files, list_batches, undo_import
 from app.core.imports import review
 
+from .common import FileDropTarget
 from .qt import QtCore, QtGui, QtWidgets
 from .style import ACCENT, DANGER, OK, WARNING
 
@@ -310,7 +311,7 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class ImportDialog(QtWidgets.QDialog):
+class ImportDialog(FileDropTarget, QtWidgets.QDialog):
     """Файл → Импорт and files dropped on the window: preview, answers, import, past imports."""
 
     def __init__(self, ctx, paths: list[Path], parent=None):
@@ -489,20 +490,9 @@ class ImportDialog(QtWidgets.QDialog):
             self.run_preview()
 
     # -- drag and drop: the main window is behind this dialog, so files are dropped here --------------------
-    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
-        if any(u.isLocalFile() for u in event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event: QtGui.QDragMoveEvent) -> None:
-        if any(u.isLocalFile() for u in event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QtGui.QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
-            # not inside the drop: the file manager the files came from waits for the drop to end
-            QtCore.QTimer.singleShot(0, lambda: self.add_files(paths))
+    def files_dropped(self, paths: list[str]) -> None:
+        # not inside the drop: the file manager the files came from waits for the drop to end
+        QtCore.QTimer.singleShot(0, lambda: self.add_files([Path(p) for p in paths]))
 
     def _mark_dirty(self) -> None:
         self.dirty = True

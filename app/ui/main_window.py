@@ -10,6 +10,7 @@ from app import APP_NAME, __version__
 from app.core import store
 from app.core.errors import UserError
 
+from .common import FileDropTarget
 from .context import AppContext
 from .qt import QtCore, QtGui, QtWidgets
 
@@ -36,7 +37,7 @@ PAGES = [
 _FILE_FILTER = "База «Объектива» (*.db *.sqlite);;Все файлы (*)"
 
 
-class MainWindow(QtWidgets.QMainWindow):
+class MainWindow(FileDropTarget, QtWidgets.QMainWindow):
     """Pages are built on first visit, so the window paints quickly."""
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None):
@@ -262,19 +263,8 @@ class MainWindow(QtWidgets.QMainWindow):
                 page._on_navigate(key, payload)
 
     # -- drag and drop -------------------------------------------------------------------------
-    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
-        if any(u.isLocalFile() for u in event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event: QtGui.QDragMoveEvent) -> None:
-        if any(u.isLocalFile() for u in event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QtGui.QDropEvent) -> None:
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
-            self.ctx.import_requested.emit(paths)
+    def files_dropped(self, paths: list[str]) -> None:
+        self.ctx.import_requested.emit(paths)
 
     # -- geometry ----------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
