@@ -213,6 +213,7 @@ class ItemEditor(QtWidgets.QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         form = QtWidgets.QFormLayout()
         form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QtWidgets.QFormLayout.RowWrapPolicy.WrapLongRows)   # narrow pane: field under label
         self.task = TextField(2)
         self.measure = TextField(4)
         self.deadline = QtWidgets.QLineEdit(placeholderText="например: «до 15.05.2026», «ежегодно, апрель»")
@@ -228,6 +229,7 @@ class ItemEditor(QtWidgets.QWidget):
             self.status.addItem(label, code)
         self.done_date = QtWidgets.QLineEdit(placeholderText="ДД.ММ.ГГГГ")
         self.done_date.setMaximumWidth(120)
+        self.done_date.setMinimumWidth(92)    # «10.10.2025» in full
         self.note = TextField(2)
         resp = QtWidgets.QHBoxLayout()
         resp.addWidget(self.responsible, 1)
@@ -258,32 +260,36 @@ class ItemEditor(QtWidgets.QWidget):
         self.executions = QtWidgets.QListWidget()
         self.executions.setMaximumHeight(90)
         self.executions.setWordWrap(True)
-        row = QtWidgets.QHBoxLayout()
+        row = QtWidgets.QGridLayout()     # two columns: the editor pane is narrow on a 1024-pixel screen
         self.mark_done_button = QtWidgets.QPushButton("Отметить выполнение…")
         self.mark_done_button.setProperty("primary", True)
-        self.add_execution_button = QtWidgets.QPushButton("Добавить отметку…")
-        self.delete_execution_button = QtWidgets.QPushButton("Удалить отметку")
-        for b in (self.mark_done_button, self.add_execution_button, self.delete_execution_button):
-            row.addWidget(b)
-        row.addStretch(1)
+        self.add_execution_button = QtWidgets.QPushButton("Добавить…")
+        self.add_execution_button.setToolTip("Добавить отметку об исполнении")
+        self.delete_execution_button = QtWidgets.QPushButton("Удалить")
+        self.delete_execution_button.setToolTip("Удалить выбранную отметку об исполнении")
+        for i, b in enumerate((self.mark_done_button, self.add_execution_button, self.delete_execution_button)):
+            row.addWidget(b, i // 2, i % 2, Qt.AlignmentFlag.AlignLeft)
+        row.setColumnStretch(2, 1)
         v.addWidget(self.executions)
         v.addLayout(row)
         return box
 
     def _evidence_box(self) -> QtWidgets.QGroupBox:
-        box = QtWidgets.QGroupBox("Подтверждающие документы (файлы до 20 МБ)")
+        box = QtWidgets.QGroupBox("Подтверждающие документы (до 20 МБ)")
+        box.setToolTip("Каждый файл — не более 20 МБ")
         v = QtWidgets.QVBoxLayout(box)
         self.evidence = QtWidgets.QListWidget()
         self.evidence.setMaximumHeight(90)
-        row = QtWidgets.QHBoxLayout()
+        row = QtWidgets.QGridLayout()
         self.add_evidence_button = QtWidgets.QPushButton("Приложить файл…")
         self.open_evidence_button = QtWidgets.QPushButton("Открыть")
-        self.save_evidence_button = QtWidgets.QPushButton("Сохранить как…")
+        self.save_evidence_button = QtWidgets.QPushButton("Сохранить…")
+        self.save_evidence_button.setToolTip("Сохранить копию документа на диск")
         self.delete_evidence_button = QtWidgets.QPushButton("Удалить")
-        for b in (self.add_evidence_button, self.open_evidence_button, self.save_evidence_button,
-                  self.delete_evidence_button):
-            row.addWidget(b)
-        row.addStretch(1)
+        for i, b in enumerate((self.add_evidence_button, self.open_evidence_button, self.save_evidence_button,
+                               self.delete_evidence_button)):
+            row.addWidget(b, i // 2, i % 2, Qt.AlignmentFlag.AlignLeft)
+        row.setColumnStretch(2, 1)
         v.addWidget(self.evidence)
         v.addLayout(row)
         return box
@@ -353,6 +359,7 @@ class ItemEditor(QtWidgets.QWidget):
 def _set_line(edit: QtWidgets.QLineEdit, text: str) -> None:
     if edit.text() != (text or ""):
         edit.setText(text or "")
+        edit.setCursorPosition(0)         # a long value shows its beginning, not its tail
 
 
 # ---------------------------------------------------------------- dialogs

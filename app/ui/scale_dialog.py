@@ -16,7 +16,7 @@ from app.ui.common import fill_table as _fill_table
 from app.ui.common import simple_table as _simple_table
 from app.ui.common import style_table as _style_table
 from app.ui.pages.roster import _ask, _button, _current_id
-from app.ui.qt import QtCore, QtWidgets
+from app.ui.qt import QtCore, QtGui, QtWidgets
 
 Qt = QtCore.Qt
 
@@ -92,7 +92,7 @@ class ProcedureDialog(QtWidgets.QDialog):
         self.tasks.setHorizontalHeaderLabels(["Номер задания", "Максимальный балл", "Уровень: Б, П или В"])
         _style_table(self.tasks)
         self.tasks.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Stretch)
-        self.tasks.setMinimumHeight(160)
+        self.tasks.setMinimumHeight(120)   # the whole dialog fits a 600-pixel screen
         lay.addWidget(self.tasks)
         note = QtWidgets.QLabel("Номера можно исправить прямо в таблице (1, 3.1, 5(1)). Задания можно "
                                 "добавить и позже, на вкладке «Задания».")
@@ -166,7 +166,10 @@ class ScaleDialog(QtWidgets.QDialog):
         self.ctx, self.scale = ctx, None
         undo.ensure_scales(ctx.db)
         self.setWindowTitle("Шкалы перевода баллов в отметки")
-        self.resize(1120, 640)
+        # no larger than the screen: a school netbook has 1024×600 (less the title bar and panel)
+        screen = (parent.screen() if parent is not None else None) or QtGui.QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else QtCore.QRect(0, 0, 1120, 640)
+        self.resize(min(1120, room.width() - 24), min(640, room.height() - 48))
         lay = QtWidgets.QHBoxLayout(self)
         left = QtWidgets.QVBoxLayout()
         self.search = QtWidgets.QLineEdit(placeholderText="Поиск: ВПР, математика, 2024…", clearButtonEnabled=True)
@@ -248,6 +251,7 @@ class ScaleDialog(QtWidgets.QDialog):
                            "kind": "marks", "max_score": 20, "rules": {"thresholds": [[0, 2], [5, 3], [10, 4], [15, 5]]},
                            "builtin": 0}
         self.name.setText(s["name"])
+        self.name.setCursorPosition(0)          # the beginning of a long name, not its tail
         fill_combo(self.proc_kind, _items(self.proc_kind), s["procedure_kind"])
         fill_combo(self.subject, _items(self.subject), s["subject_id"])
         fill_combo(self.kind, _items(self.kind), s["kind"])

@@ -6,7 +6,7 @@ from dataclasses import fields
 from app.core.analysis import thresholds as th
 from app.core.errors import UserError
 
-from .qt import QtCore, QtWidgets
+from .qt import QtCore, QtGui, QtWidgets
 
 _RU = QtCore.QLocale(QtCore.QLocale.Language.Russian, QtCore.QLocale.Country.Russia)
 
@@ -101,7 +101,10 @@ class SettingsDialog(QtWidgets.QDialog):
         self.error.setStyleSheet("color: #b3261e;")
         lay.addWidget(self.error)
         lay.addWidget(self._buttons())
-        self.resize(820, 660)
+        # no larger than the screen: a school netbook has 1024×600 (less the title bar and panel)
+        screen = (parent.screen() if parent is not None else None) or QtGui.QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else QtCore.QRect(0, 0, 820, 660)
+        self.resize(min(820, room.width() - 24), min(660, room.height() - 48))
 
     def _display_box(self) -> QtWidgets.QGroupBox:
         box = QtWidgets.QGroupBox("Учащиеся в списках «Анализа»")

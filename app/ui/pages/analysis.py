@@ -33,7 +33,7 @@ def _card(caption: str) -> tuple[QtWidgets.QFrame, QtWidgets.QLabel, QtWidgets.Q
     cap.setWordWrap(True)
     note = QtWidgets.QLabel("", objectName="cardCaption")
     note.setWordWrap(True)
-    frame.setMinimumWidth(150)
+    frame.setMinimumWidth(175)   # the longest caption word («неподтверждения») is not clipped
     lay.addWidget(value)
     lay.addWidget(cap)
     lay.addWidget(note)
@@ -258,7 +258,7 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
         for chart in self.charts.values():
             chart.students_requested.connect(self.show_students)
         self.students = StudentsPanel()
-        self.students.setMinimumWidth(260)
+        self.students.setMinimumWidth(200)   # the chart keeps more of a 1024-pixel screen
         self.flags_view = FlagsView(self.ctx)
         top = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.tabs)
@@ -286,7 +286,8 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
         for key, label in (("year", "Год"), ("kind", "Вид"), ("subject", "Предмет"), ("grade", "Параллель"),
                            ("class_label", "Класс")):
             box = QtWidgets.QComboBox()
-            box.setMinimumWidth(85 if key != "subject" else 150)
+            # fits «2025/2026», «Все классы» and a subject name on a 1024-pixel screen
+            box.setMinimumWidth({"year": 96, "kind": 64, "subject": 130, "grade": 60}.get(key, 108))
             box.currentIndexChanged.connect(lambda _i, k=key: self._filter_changed(k))
             self.filter_boxes[key] = box
             bar.addWidget(QtWidgets.QLabel(label + ":"))

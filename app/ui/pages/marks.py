@@ -201,6 +201,7 @@ class MarksPage(LazyRefresh, QtWidgets.QWidget):
                                   | QtWidgets.QAbstractItemView.EditTrigger.EditKeyPressed)
         self.view.verticalHeader().setDefaultSectionSize(26)
         self.view.installEventFilter(self)
+        self.view.viewport().installEventFilter(self)
         lay.addWidget(self.view, 1)
         lay.addWidget(self.summary)
         self.message = QtWidgets.QLabel()
@@ -289,9 +290,22 @@ class MarksPage(LazyRefresh, QtWidgets.QWidget):
         header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Interactive)
         self.view.setColumnWidth(0, 70)
         self.view.resizeColumnToContents(1)             # names in full, the rest for the periods
-        self.view.setColumnWidth(1, min(max(self.view.columnWidth(1) + 16, 200), 320))
+        self._name_width = min(max(self.view.columnWidth(1) + 16, 200), 320)
         for col in range(len(_FIXED), self.model.columnCount()):
             header.setSectionResizeMode(col, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        self._fit_name()
+
+    def _fit_name(self) -> None:
+        """On a narrow screen the name column gives way until the period headers can be read."""
+        periods = range(len(_FIXED), self.model.columnCount())
+        font = QtGui.QFont(self.view.horizontalHeader().font())
+        font.setBold(True)
+        metrics = QtGui.QFontMetrics(font)
+        # the period columns stretch to equal widths, so each needs room for the widest header
+        need = max((metrics.horizontalAdvance(str(self.model.headerData(c, Qt.Orientation.Horizontal))) + 14
+                    for c in periods), default=0)
+        room = self.view.viewport().width() - self.view.columnWidth(0) - need * len(periods)
+        self.view.setColumnWidth(1, max(160, min(getattr(self, "_name_width", 200), room)))
 
     def _update_summary(self) -> None:
         n = len(self.model.students)
@@ -309,6 +323,8 @@ class MarksPage(LazyRefresh, QtWidgets.QWidget):
                                  lambda: self.message.setText("") if self.message.text() == text else None)
 
     def eventFilter(self, obj, event) -> bool:
+        if obj is self.view.viewport() and event.type() == QtCore.QEvent.Type.Resize:
+            self._fit_name()
         if obj is self.view and event.type() == QtCore.QEvent.Type.KeyPress:
             if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.view.state() != \
                     QtWidgets.QAbstractItemView.State.EditingState:

@@ -119,11 +119,23 @@ class OverviewPage(LazyRefresh, QtWidgets.QWidget):
         self.deadlines = QtWidgets.QTabWidget()
         for table, title in ((self.overdue, "Просрочено"), (self.upcoming, "Ближайшие 30 дней")):
             _columns(table)
+            table.viewport().installEventFilter(self)
             table.doubleClicked.connect(lambda _: self.ctx.navigate.emit("plan", None))
             self.deadlines.addTab(table, title)
         grid.addWidget(_section("Сроки мероприятий плана", self.deadlines), 1)
         grid.addWidget(self._flags_box(), 1)
         lay.addLayout(grid, 1)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QtCore.QEvent.Type.Resize:
+            for table in (self.overdue, self.upcoming):
+                if obj is table.viewport():
+                    # below this width the measure column would be squeezed to a few letters
+                    narrow = event.size().width() < 440
+                    if table.isColumnHidden(2) != narrow:
+                        table.setColumnHidden(2, narrow)
+                        QtCore.QTimer.singleShot(0, table, table.resizeRowsToContents)
+        return super().eventFilter(obj, event)
 
     def _plan_box(self) -> QtWidgets.QFrame:
         box = QtWidgets.QWidget()
@@ -229,6 +241,8 @@ class OverviewPage(LazyRefresh, QtWidgets.QWidget):
         _fill_table(self.upcoming, [(i["id"], [_date(i["due"]), i["measure"], i["responsible"],
                                                PLAN_STATUS_LABELS[i["status"]]]) for i in self.data["upcoming"]])
         for i, (table, title) in enumerate(((self.overdue, "Просрочено"), (self.upcoming, "Ближайшие 30 дней"))):
+            for r in range(table.rowCount()):      # the responsible column is hidden on a narrow screen
+                table.item(r, 1).setToolTip(f"Ответственный: {table.item(r, 2).text()}")
             table.resizeRowsToContents()
             self.deadlines.setTabText(i, f"{title}: {table.rowCount()}")
         self.deadlines.setCurrentIndex(0 if self.overdue.rowCount() else 1)
@@ -281,5 +295,5 @@ def _columns(table: QtWidgets.QTableWidget) -> None:
     header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Stretch)
     header.setStretchLastSection(False)
-    fit_header(table, {0: 82})
+    fit_header(table, {0: 82, 3: 100})      # «выполняется» in full
     table.setWordWrap(True)

@@ -94,18 +94,25 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         self.h_date = QtWidgets.QLineEdit(placeholderText="ДД.ММ.ГГГГ")
         self.h_position = QtWidgets.QLineEdit(placeholderText="Директор МБОУ …")
         self.h_name = QtWidgets.QLineEdit(placeholderText="И.О. Фамилия")
-        self.h_number.setMaximumWidth(160)
+        self.h_number.setMaximumWidth(90)
         self.h_date.setMaximumWidth(110)
         grid.addWidget(QtWidgets.QLabel("Название:"), 0, 0)
         grid.addWidget(self.h_title, 0, 1)
         line = QtWidgets.QHBoxLayout()
         for label, widget in (("", self.h_from), ("—", self.h_to), ("   Приказ №", self.h_number),
-                              ("от", self.h_date), ("   Утверждает:", self.h_position), ("", self.h_name)):
+                              ("от", self.h_date)):
             if label:
                 line.addWidget(QtWidgets.QLabel(label))
-            line.addWidget(widget, 2 if widget is self.h_position else (1 if widget is self.h_name else 0))
+            line.addWidget(widget)
+        line.addStretch(1)
         grid.addWidget(QtWidgets.QLabel("Годы:"), 1, 0)
         grid.addLayout(line, 1, 1)
+        # the approver on a line of its own: on a 1024-pixel screen it was squeezed to a few letters
+        approver = QtWidgets.QHBoxLayout()
+        approver.addWidget(self.h_position, 2)
+        approver.addWidget(self.h_name, 1)
+        grid.addWidget(QtWidgets.QLabel("Утверждает:"), 2, 0)
+        grid.addLayout(approver, 2, 1)
         for key, edit in (("title", self.h_title), ("order_number", self.h_number),
                           ("approver_position", self.h_position), ("approver_name", self.h_name)):
             edit.editingFinished.connect(lambda k=key, e=edit: self._header_edited(k, e.text()))
@@ -124,7 +131,8 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         row.addStretch(1)
         self.pdf_button = self._button(row, "PDF…", self.export_pdf)
         self.xlsx_button = self._button(row, "XLSX…", self.export_xlsx)
-        self.report_button = self._button(row, "Отчёт об исполнении…", self.export_report)
+        self.report_button = self._button(row, "Отчёт…", self.export_report)
+        self.report_button.setToolTip("Отчёт об исполнении плана (PDF или XLSX)")
         self.print_button = self._button(row, "Печать…", self.print_document)
         return row
 
@@ -171,7 +179,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         split.addWidget(self.editor_stack)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([820, 560])
+        split.setSizes([780, 600])     # the editor fits its pane on a 1024-pixel screen
         return split
 
     def _connect_execution_buttons(self) -> None:

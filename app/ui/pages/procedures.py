@@ -289,7 +289,7 @@ class ProcedureDetail(QtWidgets.QWidget):
         self.tabs.addTab(_stack(self.results_view, self.results_summary), "Результаты")
         self.tasks = _simple_table(["Задание", "Максимальный\nбалл", "Уровень", "Средний\nбалл",
                                     "Выполнение\nв школе, %", "Муниципалитет,\n%", "Регион,\n%", "Россия,\n%"])
-        self.tasks_note = QtWidgets.QLabel(objectName="pageSubtitle")
+        self.tasks_note = QtWidgets.QLabel(objectName="pageSubtitle", wordWrap=True)
         self.tabs.addTab(_stack(_toolbar([("Добавить задание…", self.add_task), ("Изменить…", self.edit_task),
                                           ("Удалить", self.delete_task)], self.tasks_note), self.tasks), "Задания")
         self.tabs.addTab(self._observers_tab(), "Наблюдатели")
@@ -314,7 +314,14 @@ class ProcedureDetail(QtWidgets.QWidget):
         self.chart.setMenuEnabled(False)
         self.chart.setMouseEnabled(False, False)
         self.chart.hideButtons()
-        self.tabs.addTab(_stack(self.reference_view, note, self.chart), "Сравнение с эталоном")
+        self.chart.setMinimumHeight(90)
+        # on a 600-pixel screen the table and the chart scroll instead of overlapping; the word-wrapped
+        # note stays outside the scroll area (inside, the area would size its page by size hints)
+        reference_scroll = QtWidgets.QScrollArea(widgetResizable=True)
+        reference_scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        reference_scroll.setWidget(_stack(self.reference_view, self.chart))
+        reference_scroll.widget().layout().setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(_stack(note, reference_scroll), "Сравнение с эталоном")
         lay.addWidget(self.tabs, 1)
         self.error = QtWidgets.QLabel(styleSheet="color: #b3261e;", wordWrap=True)
         lay.addWidget(self.error)
@@ -335,7 +342,8 @@ class ProcedureDetail(QtWidgets.QWidget):
         return view
 
     def _observers_tab(self) -> QtWidgets.QWidget:
-        self.obs_present = QtWidgets.QCheckBox("Присутствовали общественные наблюдатели")
+        self.obs_present = QtWidgets.QCheckBox("Были общественные наблюдатели")
+        self.obs_present.setToolTip("На процедуре присутствовали общественные наблюдатели")
         self.obs_video = QtWidgets.QCheckBox("Велась видеозапись")
         self.obs_present.toggled.connect(lambda v: self._set_field("observers_present", int(v)))
         self.obs_video.toggled.connect(lambda v: self._set_field("video", int(v)))
@@ -634,7 +642,7 @@ class ProceduresPage(LazyRefresh, QtWidgets.QWidget):
         split.setChildrenCollapsible(False)
         self.detail = ProcedureDetail(self.ctx, self)
         split.addWidget(self.detail)
-        split.setSizes([170, 540])
+        split.setSizes([140, 570])
         split.setStretchFactor(1, 1)
         lay.addWidget(split, 1)
         self.year_box.currentIndexChanged.connect(lambda _: self._load_list())
