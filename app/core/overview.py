@@ -4,21 +4,10 @@ from __future__ import annotations
 import datetime as _dt
 
 from .roster import current_year_id
-from .store import rows, school_row
+from .store import current_plan_id, rows, school_row
 
 _OPEN = "('planned', 'in_progress')"
 _DUE = "coalesce(i.deadline_end, i.deadline_start)"
-
-
-def current_plan_id(db) -> int | None:
-    """The rule of ``plan.current_plan_id`` (the latest plan by id), repeated here on purpose.
-
-    «Обзор» is the first page shown; importing app.core.plan would compile the regular expressions
-    of its deadline parser (about 6 ms) before the window can paint.
-    tests/core/test_overview_startup.py keeps the two in step.
-    """
-    row = db.execute("SELECT max(id) FROM plan").fetchone()
-    return row[0] if row and row[0] is not None else None
 
 
 def _counts(db, year_id: int | None) -> dict:

@@ -22,6 +22,7 @@ from typing import Any
 from . import store
 from .deadlines import PlanYears, parse_deadline
 from .errors import UserError
+from .store import current_plan_id  # noqa: F401 - part of this module's API
 
 PLAN_FIELDS = ("title", "kind", "year_from", "year_to", "order_number", "order_date",
                "approver_position", "approver_name", "approved")
@@ -33,12 +34,6 @@ DEFAULT_TITLE = "План мероприятий по обеспечению о�
 
 
 # ---------------------------------------------------------------- plans
-
-def current_plan_id(db) -> int | None:
-    """The current plan is the latest one by id; None when the school has no plan yet."""
-    row = db.execute("SELECT max(id) FROM plan").fetchone()
-    return row[0] if row and row[0] is not None else None
-
 
 def resolve_plan_id(db, plan_id: int | None) -> int:
     """plan_id itself, or the current plan; UserError when there is none."""

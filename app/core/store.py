@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -236,6 +235,16 @@ def school_row(db: sqlite_utils.Database) -> dict:
         return {}
     cols = [d[0] for d in db.execute("SELECT * FROM school LIMIT 0").description]
     return dict(zip(cols, row))
+
+
+def current_plan_id(db: sqlite_utils.Database) -> int | None:
+    """The school's current plan is the latest one by id; None when it has no plan yet.
+
+    Kept here, not in app.core.plan, so that the first page shown (Обзор) can ask for it without
+    loading the plan module and its deadline parser.
+    """
+    row = db.execute("SELECT max(id) FROM plan").fetchone()
+    return row[0] if row and row[0] is not None else None
 
 
 def rows(db: sqlite_utils.Database, sql: str, params=()) -> list[dict]:
