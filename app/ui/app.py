@@ -75,25 +75,25 @@ def run(argv: list[str] | None = None, *, started: float | None = None) -> int:
 
     QtCore.QCoreApplication.setOrganizationName("Objektiv")
     QtCore.QCoreApplication.setApplicationName("Objektiv")
-    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0]])
-    app.setApplicationDisplayName(APP_NAME)
-    app.setApplicationVersion(__version__)
+    qapp = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0]])
+    qapp.setApplicationDisplayName(APP_NAME)
+    qapp.setApplicationVersion(__version__)
     icon = _icon_path()
     if icon is not None:
-        app.setWindowIcon(QtGui.QIcon(str(icon)))
-    apply_style(app, sheet=False)  # the style sheet follows once the window is built (see there)
+        qapp.setWindowIcon(QtGui.QIcon(str(icon)))
+    apply_style(qapp, sheet=False)  # the style sheet follows once the window is built (see there)
     ctx = AppContext()
     ctx.hold_tasks()  # background work waits for the first frame (see AppContext.hold_tasks)
     window = MainWindow(ctx)
     opened = _open_initial(ctx, window, args.db)
     window.show_page("overview")
-    apply_style_sheet(app)
+    apply_style_sheet(qapp)
 
     def painted(elapsed: float) -> None:
         if args.smoke_gui:  # the check is over: the held work is not started, the program ends
             print(f"OK {elapsed:.3f}", flush=True)
             window.close()
-            app.quit()
+            qapp.quit()
             return
         ctx.release_tasks()
 
@@ -101,13 +101,13 @@ def run(argv: list[str] | None = None, *, started: float | None = None) -> int:
     # A window that is never painted (started minimised, no compositor) must not hold the work back.
     QtCore.QTimer.singleShot(1500, ctx.release_tasks)
     if args.smoke_gui:
-        QtCore.QTimer.singleShot(20000, lambda: (print("TIMEOUT", flush=True), app.exit(1)))
+        QtCore.QTimer.singleShot(20000, lambda: (print("TIMEOUT", flush=True), qapp.exit(1)))
     window.show()
     if not opened and not args.smoke_gui:
         from .first_start import first_start
 
         QtCore.QTimer.singleShot(0, lambda: first_start(window, ctx))
-    code = app.exec()
+    code = qapp.exec()
     ctx.close_db()
     return code
 
