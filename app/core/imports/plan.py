@@ -20,6 +20,7 @@ from ..errors import check_cancel
 from ..fsutil import sha256_file
 from ..plan import create_plan
 from .base import Preview, RowProblem
+from .table_reader import sniff_format
 
 KIND = "plan"
 DEFAULT_TITLE = "Импортированный план"
@@ -280,6 +281,24 @@ def _candidates(path: Path) -> tuple[list[str], list[tuple[str | None, list[list
     return [], [(name, g) for name, g in sheets]
 
 
+def _not_a_plan_file(path: Path) -> str | None:
+    """Why the file cannot hold a plan table, judged by its content (None if it may)."""
+    kind = sniff_format(path) if path.exists() else "missing"
+    expected = "docx" if path.suffix.lower() == ".docx" else "xlsx"
+    what = "документ Word (.docx)" if expected == "docx" else "книга Excel (.xlsx)"
+    if kind == expected:
+        return None
+    if kind == "missing":
+        return f"Файл «{path.name}» не найден. Проверьте путь к файлу."
+    if kind == "empty":
+        return f"Файл «{path.name}» пуст (0 байт): в нём нет данных."
+    if kind == "pdf":
+        return (f"Файл «{path.name}» — это документ PDF, хотя имя оканчивается на «{path.suffix}». "
+                "План загружается из таблицы документа Word (.docx) или книги Excel (.xlsx).")
+    return (f"Не удалось прочитать файл «{path.name}»: он повреждён или это не {what}, хотя имя "
+            f"оканчивается на «{path.suffix}». Откройте его в Word, Excel или LibreOffice и сохраните заново.")
+
+
 def preview(db, path, options=None, *, progress=None, cancel=None) -> Preview:
     path = Path(path)
     pv = Preview(kind=KIND, file=path)
@@ -287,11 +306,15 @@ def preview(db, path, options=None, *, progress=None, cancel=None) -> Preview:
         pv.fatal = (f"Файл «{path.name}» не подходит для импорта плана: план загружается из таблицы "
                     "документа Word (DOCX) или книги Excel (XLSX).")
         return pv
+    pv.fatal = _not_a_plan_file(path)
+    if pv.fatal:
+        return pv
     try:
         pv.sha256 = sha256_file(path)
         above, grids = _candidates(path)
-    except Exception as exc:  # noqa: BLE001 - damaged or foreign file: refuse with a reason
-        pv.fatal = f"Не удалось прочитать файл «{path.name}»: {exc}. Проверьте, что файл не повреждён."
+    except Exception:  # noqa: BLE001 - damaged inside although it looks right: refuse with a reason
+        pv.fatal = (f"Не удалось прочитать файл «{path.name}»: он повреждён или обрезан. Откройте его в "
+                    "Word (Excel) или LibreOffice и сохраните заново.")
         return pv
     sections, header, seen = _parse_grids(path, above, grids, pv, options, cancel)
     if progress:
