@@ -1,9 +1,11 @@
-"""Reading the tables schools already have: xlsx (openpyxl, read-only, cached values) and csv.
+"""Reading the tables schools already have: spreadsheets (xlsx, xlsm, xlsb, xls, ods) through
+python-calamine, and csv / text tables.
 
 Everything an importer needs to stand on: the file's real format checked by its first bytes
-(a PDF or an old .xls renamed to .xlsx is named as such), merged cells expanded so every cell of
-a merged range carries its value, formulas saved without values found, text encodings and csv
-delimiters sniffed, a row limit, and header rows located by keywords, never by fixed cells.
+(a PDF renamed to .xlsx is named as such), shared strings and cached formula values as the office
+suite saved them, merged cells expanded so every cell of a merged range carries its value, hidden
+sheets marked, formulas saved without values found when a needed cell is empty, text encodings and
+csv delimiters sniffed, size limits, and header rows located by keywords, never by fixed cells.
 Problems are UserError with a Russian message naming the file, the sheet and the row.
 """
 from __future__ import annotations
@@ -23,6 +25,8 @@ from .base import RowProblem
 
 MAX_ROWS = 100_000
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+SPREADSHEET_FORMATS = ("xlsx", "xlsm", "xlsb", "xls", "ods")
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _CANCEL_EVERY = 2000
 
@@ -33,9 +37,18 @@ class Sheet:
 
     name: str
     rows: list[list[Any]]
-    formula_cells: list[tuple[int, int]] = field(default_factory=list)   # (row, col), 1-based
+    _formulas: list[tuple[int, int]] | None = None   # (row, col), 1-based; found on first use
     is_csv: bool = False
+    hidden: bool = False
+    _probe: Callable[[], list[tuple[int, int]]] | None = field(default=None, repr=False)
     _norm: dict[int, list[str]] = field(default_factory=dict, repr=False)
+
+    @property
+    def formula_cells(self) -> list[tuple[int, int]]:
+        """Formula cells saved without a value (read from the sheet's XML the first time it is asked)."""
+        if self._formulas is None:
+            self._formulas = sorted(self._probe()) if self._probe is not None else []
+        return self._formulas
 
     def norm_row(self, r: int) -> list[str]:
         """Row `r` (0-based) as normalised texts (remembered: header searches look at it often)."""
@@ -55,14 +68,29 @@ class Sheet:
             return self.rows[r][c]
         return None
 
-    def formula_message(self, first_row: int) -> str | None:
-        """A Russian reason if a formula without a saved value stands at or below 0-based `first_row`."""
+    def formula_message(self, first_row: int, cols: list[int] | None = None) -> str | None:
+        """A Russian reason if a formula without a saved value stands below 0-based `first_row`.
+
+        With `cols` (0-based columns an importer needs) the sheet's XML is read only when one of
+        those cells is empty in a row that has other data: a formula never calculated reads as empty.
+        """
+        if cols is not None and not self._needed_cell_empty(first_row, cols):
+            return None
+        wanted = None if cols is None else {c + 1 for c in cols}
         for r, c in self.formula_cells:
-            if r > first_row:
+            if r > first_row + 1 and (wanted is None or c in wanted):
                 return (f"лист «{self.name}», строка {r} (ячейка {col_letter(c)}{r}): вместо значения записана "
                         "формула без сохранённого результата. Откройте файл в Excel или LibreOffice Calc, "
                         "дайте формулам пересчитаться, сохраните и загрузите снова.")
         return None
+
+    def _needed_cell_empty(self, first_row: int, cols: list[int]) -> bool:
+        if self._probe is None:
+            return False
+        for row in self.rows[first_row + 1:]:
+            if row and any(c >= len(row) or row[c] is None for c in cols):
+                return True
+        return False
 
     def problem(self, path: Path, r: int, reason: str) -> RowProblem:
         """A rejected row (0-based index `r`) with file, sheet (not for csv) and row number."""
@@ -72,10 +100,19 @@ class Sheet:
 @dataclass
 class Book:
     path: Path
-    format: str                    # 'xlsx' | 'csv'
+    format: str                    # 'xlsx' | 'xlsm' | 'xlsb' | 'xls' | 'ods' | 'csv'
     sheets: list[Sheet]
     encoding: str | None = None
     delimiter: str | None = None
+
+    @property
+    def visible_sheets(self) -> list[Sheet]:
+        return [s for s in self.sheets if not s.hidden]
+
+    def sheet(self, name: str) -> Sheet | None:
+        """A sheet by name, case and spaces aside (hidden ones too: «Классы», «Служебный»)."""
+        want = norm(name)
+        return next((s for s in self.sheets if norm(s.name) == want), None)
 
 
 # -- small text helpers ---------------------------------------------------------------------
@@ -117,7 +154,8 @@ def col_letter(col: int) -> str:
 # -- format by content ------------------------------------------------------------------------
 
 def sniff_format(path: Path) -> str:
-    """'xlsx', 'docx', 'zip', 'pdf', 'xls', 'text', 'binary' or 'empty' — by the first bytes."""
+    """'xlsx', 'xlsb', 'ods', 'docx', 'zip', 'pdf', 'xls', 'text', 'binary' or 'empty' — by the
+    first bytes (and, for a zip, its members)."""
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if not head:
@@ -130,10 +168,15 @@ def sniff_format(path: Path) -> str:
         try:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
+                mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError, NotImplementedError, RuntimeError):
             return "zip"
         if "xl/workbook.xml" in names:
             return "xlsx"
+        if "xl/workbook.bin" in names:
+            return "xlsb"
+        if b"opendocument.spreadsheet" in mimetype:
+            return "ods"
         if "word/document.xml" in names:
             return "docx"
         return "zip"
@@ -145,31 +188,32 @@ def sniff_format(path: Path) -> str:
 
 
 def check_readable(path: Path) -> str:
-    """Refuse what cannot be a table (naming what it is); return 'xlsx' or 'csv'."""
+    """Refuse what cannot be a table (naming what it is); return the spreadsheet format or 'csv'."""
     name = path.name
     if not path.exists():
         raise UserError(f"Файл «{name}» не найден. Проверьте путь к файлу.")
     if path.is_dir():
         raise UserError(f"«{name}» — это папка, а не файл. Укажите файлы с таблицами.")
+    if not path.is_file():
+        raise UserError(f"«{name}» — не обычный файл (устройство или канал): таблицу из него прочитать нельзя.")
     kind = sniff_format(path)
     suffix = path.suffix.lower()
     if kind == "empty":
         raise UserError(f"Файл «{name}» пуст (0 байт): в нём нет данных.")
     if kind == "pdf":
         raise UserError(f"Файл «{name}» — это документ PDF, хотя имя оканчивается на «{suffix}». "
-                        "Из PDF данные не читаются: выгрузите результаты в Excel (.xlsx) или CSV.")
-    if kind == "xls":
-        raise UserError(f"Файл «{name}» сохранён в старом формате Excel 97–2003 (.xls). "
-                        "Откройте его в Excel или LibreOffice Calc и сохраните как книгу .xlsx.")
+                        "Из PDF данные не читаются: выгрузите результаты в Excel (.xlsx, .xls) или CSV.")
     if kind == "docx":
         raise UserError(f"Файл «{name}» — документ Word, а не таблица Excel или CSV.")
-    if kind == "zip" or (suffix in XLSX_SUFFIXES and kind != "xlsx"):
-        raise UserError(f"Файл «{name}» повреждён или обрезан: его не удаётся прочитать как книгу "
-                        "Excel (.xlsx). Откройте файл в Excel или LibreOffice Calc и сохраните заново, "
-                        "либо выгрузите его ещё раз.")
+    if kind == "xlsx":
+        return "xlsm" if suffix == ".xlsm" else "xlsx"
+    if kind in ("xlsb", "ods", "xls"):
+        return kind
+    if kind == "zip" or suffix in SPREADSHEET_SUFFIXES:
+        raise _corrupt(path, "ods" if suffix == ".ods" else "xls" if suffix == ".xls" else "xlsx")
     if kind == "binary":
         raise UserError(f"Файл «{name}» не похож ни на таблицу Excel, ни на текстовый файл CSV.")
-    return "xlsx" if kind == "xlsx" else "csv"
+    return "csv"
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -214,8 +258,8 @@ def _remember(key: tuple, value) -> None:
 
 def _read_book(path: Path, *, max_rows: int, head: int | None, cancel) -> Book:
     fmt = check_readable(path)
-    if fmt == "xlsx":
-        book = _read_xlsx(path, max_rows=max_rows, head=head, cancel=cancel)
+    if fmt in SPREADSHEET_FORMATS:
+        book = _read_spreadsheet(path, fmt, max_rows=max_rows, head=head, cancel=cancel)
     else:
         book = _read_csv(path, max_rows=max_rows, head=head, cancel=cancel)
     if not any(_non_empty(row) for sheet in book.sheets for row in sheet.rows):
@@ -236,177 +280,182 @@ def _too_many(path: Path, sheet: str | None, max_rows: int) -> UserError:
                      "Проверьте, тот ли это файл, или разделите его на части.".replace(",", " "))
 
 
-def _corrupt(path: Path, detail: str = "") -> UserError:
-    extra = f" ({detail})" if detail else ""
-    return UserError(f"Файл «{path.name}» повреждён или обрезан: его не удаётся прочитать как книгу "
-                     f"Excel (.xlsx){extra}. Откройте файл в Excel или LibreOffice Calc и сохраните "
-                     "заново, либо выгрузите его ещё раз.")
+_FORMAT_NAMES = {"xlsx": "книгу Excel (.xlsx)", "xlsm": "книгу Excel с макросами (.xlsm)",
+                 "xlsb": "двоичную книгу Excel (.xlsb)", "xls": "книгу Excel 97–2003 (.xls)",
+                 "ods": "таблицу OpenDocument (.ods)"}
 
 
-def _read_xlsx(path: Path, *, max_rows: int, head: int | None, cancel) -> Book:
-    import openpyxl
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+def _corrupt(path: Path, fmt: str = "xlsx") -> UserError:
+    """A file that is not a readable book. No advice to re-save: a sound file saved again is the
+    same file; the sender is asked for a fresh copy instead."""
+    return UserError(f"Файл «{path.name}» повреждён или обрезан: его не удаётся прочитать как "
+                     f"{_FORMAT_NAMES.get(fmt, 'книгу Excel')}. Возможно, файл скопирован не полностью: "
+                     "возьмите его заново из источника (флешка, почта, выгрузка из системы). "
+                     "В базе ничего не изменено.")
+
+
+def _read_spreadsheet(path: Path, fmt: str, *, max_rows: int, head: int | None, cancel) -> Book:
+    """Every worksheet of an xlsx / xlsm / xlsb / xls / ods book through calamine: shared strings,
+    cached formula values, dates, merged ranges and sheet visibility as the office suite saved them."""
+    import python_calamine as pc
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (UserError, Cancelled):
-        raise
+        wb = pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError:
+        raise UserError(f"Файл «{path.name}» защищён паролем: программа не может его открыть. Снимите "
+                        "пароль в Excel или LibreOffice Calc (или выгрузите файл заново без пароля).") from None
     except Exception as exc:  # noqa: BLE001 - any parser failure means a broken file
-        raise _corrupt(path) from exc
+        raise _corrupt(path, fmt) from exc
     sheets = []
     try:
-        for ws in wb.worksheets:
-            if not isinstance(ws, ReadOnlyWorksheet):
-                continue                      # chart sheets carry no cells
-            reader = _SheetXml(wb, ws.title, head=head, max_rows=max_rows, cancel=cancel, path=path)
-            with wb._archive.open(ws._worksheet_path) as fh:   # noqa: SLF001 - openpyxl keeps the zip open
-                reader.parse(fh)
-            _expand_merges(reader.rows, reader.merges)
-            sheets.append(Sheet(ws.title, reader.rows, sorted(reader.formulas)))
+        for meta in wb.sheets_metadata:
+            if meta.typ != pc.SheetTypeEnum.WorkSheet:
+                continue                      # chart and dialog sheets carry no cells
+            check_cancel(cancel)
+            ws = wb.get_sheet_by_name(meta.name)
+            _check_size(path, meta.name, ws)
+            raw = ws.to_python(skip_empty_area=False, nrows=head) if ws.height else []
+            rows = _clean_rows(raw, path, meta.name, max_rows, cancel)
+            _expand_merges(rows, [(a + 1, b + 1, c + 1, d + 1) for (a, b), (c, d)
+                                  in (ws.merged_cell_ranges or [])[:MAX_MERGES]])
+            hidden = meta.visible != pc.SheetVisibleEnum.Visible
+            probe = _FormulaProbe(path, meta.name) if fmt in ("xlsx", "xlsm") else None
+            sheets.append(Sheet(meta.name, rows, hidden=hidden, _probe=probe))
     except (UserError, Cancelled):
         raise
     except Exception as exc:  # noqa: BLE001 - truncated members, broken XML
-        raise _corrupt(path) from exc
+        raise _corrupt(path, fmt) from exc
     finally:
-        wb.close()
+        try:
+            wb.close()
+        except Exception:  # noqa: BLE001 - closing a book that failed half-way
+            pass
     if not sheets:
         raise UserError(f"Файл «{path.name}»: в книге нет листов с таблицами.")
-    return Book(path, "xlsx", sheets)
+    return Book(path, fmt, sheets)
 
 
-class _Enough(Exception):
-    """Stop parsing: the first rows were all that was asked for."""
+# Limits checked before a sheet's cells are turned into Python objects: a few kilobytes of XML can
+# claim a million rows or thousands of columns.
+MAX_COLUMNS = 1024
+MAX_MERGES = 20_000
+MAX_CELLS = 6_000_000
 
 
-class _SheetXml:
-    """One pass of expat over a sheet's XML: cell values as openpyxl gives them with data_only (the
-    workbook's shared strings, date styles and epoch), merged ranges, and formula cells whose value
-    was never saved. About three times faster than openpyxl's own row iterator, which matters for
-    the benchmark of a 600-row form."""
+def _check_size(path: Path, sheet: str, ws) -> None:
+    height, width = ws.height, ws.width
+    if width > MAX_COLUMNS or height * max(width, 1) > MAX_CELLS:
+        raise UserError(f"Файл «{path.name}», лист «{sheet}»: таблица заявлена размером {height} строк "
+                        f"на {width} столбцов — это не выгрузка одной школы. Проверьте, тот ли это файл.")
 
-    def __init__(self, wb, title: str, *, head, max_rows: int, cancel, path: Path):
-        self.shared = wb.shared_strings
-        self.dates = wb._date_formats              # noqa: SLF001 - style ids with a date format
-        self.epoch = wb.epoch
-        self.title, self.head, self.max_rows, self.cancel, self.path = title, head, max_rows, cancel, path
-        self.rows: list[list[Any]] = []
-        self.merges: list[tuple[int, int, int, int]] = []
-        self.formulas: list[tuple[int, int]] = []
-        self.row: list[Any] = []
-        self.filled = 0
-        self.col = 0
-        self.ctype = self.cstyle = None
-        self.text: list[str] = []
-        self.capture = self.formula = self.has_value = False
-        self.in_phonetic = False
 
-    def parse(self, fh) -> None:
+def _clean_rows(raw: list[list[Any]], path: Path, sheet: str, max_rows: int, cancel) -> list[list[Any]]:
+    """calamine's rows → ours: '' becomes None, whole floats become int, trailing blanks dropped."""
+    rows: list[list[Any]] = []
+    filled = 0
+    for i, row in enumerate(raw):
+        if i % _CANCEL_EVERY == 0 and i:
+            check_cancel(cancel)
+        end = len(row)
+        while end and (row[end - 1] == "" or row[end - 1] is None):
+            end -= 1
+        out = row[:end]
+        for c, v in enumerate(out):
+            t = type(v)
+            if t is float:
+                if v.is_integer() and abs(v) < 1e15:
+                    out[c] = int(v)
+            elif t is str:
+                if v == "":
+                    out[c] = None
+        if out:
+            filled += 1
+            if filled > max_rows:
+                raise _too_many(path, sheet, max_rows)
+        rows.append(out)
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+class _FormulaProbe:
+    """Finds formula cells saved without a value by reading the sheet's XML — only when asked, that
+    is when an importer finds a cell it needs empty (calamine reads such a cell as empty)."""
+
+    def __init__(self, path: Path, sheet: str):
+        self.path, self.sheet = path, sheet
+
+    def __call__(self) -> list[tuple[int, int]]:
         from xml.parsers import expat
 
-        parser = expat.ParserCreate()
-        parser.buffer_text = True
-        parser.StartElementHandler = self.start
-        parser.EndElementHandler = self.end
-        parser.CharacterDataHandler = self.data
         try:
-            while chunk := fh.read(1 << 16):
-                parser.Parse(chunk, False)
-            parser.Parse(b"", True)
-        except _Enough:
-            pass
-        while self.rows and not self.rows[-1]:
-            self.rows.pop()
+            with zipfile.ZipFile(self.path) as zf:
+                member = _sheet_member(zf, self.sheet)
+                if member is None:
+                    return []
+                found: list[tuple[int, int]] = []
+                state = {"row": 0, "col": 0, "f": False, "v": False, "text": []}
 
-    def start(self, name: str, attrs: dict) -> None:
-        if ":" in name:
-            name = name.split(":", 1)[1]
-        if name == "c":
-            ref = attrs.get("r")
-            self.col = _ref_col(ref) if ref else self.col + 1
-            self.ctype, self.cstyle = attrs.get("t"), attrs.get("s")
-            self.text, self.formula, self.has_value = [], False, False
-        elif name == "v" or (name == "t" and not self.in_phonetic):
-            self.capture = self.has_value = True
-        elif name == "f":
-            self.formula = True
-        elif name == "row":
-            self._start_row(attrs.get("r"))
-        elif name == "rPh":
-            self.in_phonetic = True
-        elif name == "mergeCell" and (ref := attrs.get("ref")) and ":" in ref:
-            a, b = ref.split(":")
-            self.merges.append((_ref_row(a), _ref_col(a), _ref_row(b), _ref_col(b)))
+                def start(name, attrs):
+                    name = name.rsplit(":", 1)[-1]
+                    if name == "row":
+                        state["row"] = int(attrs.get("r") or state["row"] + 1)
+                        state["col"] = 0
+                    elif name == "c":
+                        ref = attrs.get("r")
+                        state["col"] = _ref_col(ref) if ref else state["col"] + 1
+                        state["f"] = state["v"] = False
+                        state["type"] = attrs.get("t")
+                        state["text"] = []
+                    elif name == "f":
+                        state["f"] = True
+                    elif name == "v":
+                        state["v"] = state["in_v"] = True
 
-    def _start_row(self, number: str | None) -> None:
-        index = int(number) if number else len(self.rows) + 1
-        if self.head is not None and index > self.head:
-            raise _Enough()
-        if index % _CANCEL_EVERY == 0:
-            check_cancel(self.cancel)
-        while len(self.rows) < index - 1:
-            self.rows.append([])
-        self.row = []
-        self.rows.append(self.row)
-        self.col = 0
+                def data(text):
+                    if state.get("in_v"):
+                        state["text"].append(text)
 
-    def data(self, text: str) -> None:
-        if self.capture:
-            self.text.append(text)
+                def end(name):
+                    name = name.rsplit(":", 1)[-1]
+                    if name == "v":
+                        state["in_v"] = False
+                    elif name == "c" and state["f"]:
+                        value = "".join(state["text"]).strip()
+                        if not state["v"] or (not value and state.get("type") != "str"):
+                            found.append((state["row"], state["col"]))
 
-    def end(self, name: str) -> None:
-        if ":" in name:
-            name = name.split(":", 1)[1]
-        if name == "v" or name == "t":
-            self.capture = False
-        elif name == "c":
-            self._store()
-        elif name == "rPh":
-            self.in_phonetic = False
-        elif name == "row":
-            row = self.row
-            while row and (row[-1] is None or row[-1] == ""):
-                row.pop()
-            if row:
-                self.filled += 1
-                if self.filled > self.max_rows:
-                    raise _too_many(self.path, self.title, self.max_rows)
+                parser = expat.ParserCreate()
+                parser.StartElementHandler, parser.EndElementHandler = start, end
+                parser.CharacterDataHandler = data
+                with zf.open(member) as fh:
+                    while chunk := fh.read(1 << 16):
+                        parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+                return found
+        except Exception:  # noqa: BLE001 - the probe only explains; a broken file was refused already
+            return []
 
-    def _store(self) -> None:
-        text = "".join(self.text)
-        # A formula never calculated has no value, or an empty one in a numeric cell (openpyxl writes
-        # «<v></v>»); an empty text result is legitimate only in a text cell.
-        if self.formula and (not self.has_value or (not text and self.ctype != "str")):
-            self.formulas.append((len(self.rows), self.col))
-            return
-        if not text and self.ctype != "inlineStr":
-            return
-        value = self._value(text)
-        row = self.row
-        if len(row) < self.col:
-            row.extend([None] * (self.col - len(row)))
-        row[self.col - 1] = value
 
-    def _value(self, text: str) -> Any:
-        t = self.ctype
-        if t is None or t == "n":
-            number = int(text) if text.lstrip("-").isdigit() else float(text)
-            if self.cstyle and int(self.cstyle) in self.dates:
-                from openpyxl.utils.datetime import from_excel
+def _sheet_member(zf: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip member of a worksheet by its name, through workbook.xml and its relationships."""
+    import defusedxml.ElementTree as ET
 
-                try:
-                    return from_excel(number, self.epoch)
-                except (OverflowError, ValueError):
-                    return number
-            return number
-        if t == "s":
-            return self.shared[int(text)]
-        if t == "b":
-            return text == "1"
-        if t == "d":
-            from openpyxl.utils.datetime import from_ISO8601
-
-            return from_ISO8601(text)
-        return text                                   # inlineStr, str (a formula's text), e (an error)
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    wb = ET.fromstring(zf.read("xl/workbook.xml"))
+    rid = None
+    for el in wb.iter(f"{ns_main}sheet"):
+        if el.get("name") == sheet:
+            rid = el.get(f"{ns_rel}id")
+    if rid is None:
+        return None
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    for el in rels:
+        if el.get("Id") == rid:
+            target = el.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return None
 
 
 def _ref_col(ref: str) -> int:
@@ -418,12 +467,8 @@ def _ref_col(ref: str) -> int:
     return n
 
 
-def _ref_row(ref: str) -> int:
-    return int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ$").replace("$", "") or 0)
-
-
 def _expand_merges(rows: list[list[Any]], merges) -> None:
-    """Copy the value of each merged range's top-left cell into every cell of the range."""
+    """Copy the value of each merged range's top-left cell into every cell of the range (1-based)."""
     for r1, c1, r2, c2 in merges:
         if r1 > len(rows) or (r2 - r1 + 1) * (c2 - c1 + 1) > 20000:
             continue
