@@ -118,7 +118,8 @@ def _read_sheet(db, sheet: Sheet, header: Header, path: Path, options, known, pv
         ctx.grade = max(set(grades), key=grades.count) if grades else {"oge": 9, "ege": 11}.get(kind)
     if "subject" in cols:
         ctx.subject = ctx.subject or "—"          # per row
-    pv.fatal = pv.fatal or sheet.formula_message(header.row)
+    needed = [c for role, c in cols.items() if role in ("test", "short", "long", "primary", "mark")]
+    pv.fatal = pv.fatal or sheet.formula_message(header.row, needed)
     if pv.fatal:
         return []
     missing = ask_missing(pv, ctx, need_class=False)        # everything open is asked at once

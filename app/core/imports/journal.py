@@ -282,7 +282,8 @@ def _read_sheet(db, sheet: Sheet, header: Header, roles: list[str], path: Path, 
     wide = [(i, r) for i, r in enumerate(roles) if ":" in r]
     if _ask(pv, ctx, col, wide, sheet):
         return
-    pv.fatal = pv.fatal or sheet.formula_message(header.row)
+    needed = [i for i, _ in wide] + [c for r, c in col.items() if r in ("mark", "marks")]
+    pv.fatal = pv.fatal or sheet.formula_message(header.row, needed)
     if pv.fatal:
         return
     try:

@@ -314,7 +314,8 @@ def _read_sheet(db, sheet: Sheet, lay: Layout, ctx: SheetContext, pv: Preview, o
 
     if ctx.grade is None and "class" in lay.cols:
         ctx.grade = grade_of_column(sheet, lay.header, lay.cols["class"])
-    pv.fatal = pv.fatal or sheet.formula_message(lay.header)
+    needed = [c for c, _, _ in lay.tasks] + [lay.cols[k] for k in ("total", "mark") if k in lay.cols]
+    pv.fatal = pv.fatal or sheet.formula_message(lay.header, needed)
     if pv.fatal or ask_missing(pv, ctx, need_class="class" not in lay.cols):
         return None
     matcher = Matcher(db, ctx.year, options.get("students"))
