@@ -208,29 +208,76 @@ def recompute_marks(db, scale_id: int) -> int:
     return len(changed)
 
 
+# -- built-in scales --------------------------------------------------------------------------
+
+# Built-in rows take ids from this range up: the demo school and other writers of whole tables
+# insert scales with explicit small ids into a fresh file, which already holds the built-in rows.
+BUILTIN_ID_BASE = 1_000_000
+_cache: dict[tuple[str, int], list[dict]] = {}
+
+
 def load_builtin(path: Path = BUILTIN_FILE) -> list[dict]:
+    """The scales of resources/scales/builtin.json (read once per file version)."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        key = (str(path), path.stat().st_mtime_ns)
+        if key not in _cache:
+            _cache.clear()
+            _cache[key] = json.loads(path.read_text(encoding="utf-8"))["scales"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise UserError(f"Не удалось прочитать встроенные шкалы из «{path.name}»: {exc}.") from exc
-    return doc["scales"]
+    return [dict(spec) for spec in _cache[key]]
+
+
+def _norm(text: str | None) -> str:
+    return " ".join(str(text or "").replace("ё", "е").split()).casefold()
+
+
+def builtin_task_maxima(procedure_kind: str, subject: str, grade: int, year_label: str,
+                        path: Path = BUILTIN_FILE) -> dict[str, int] | None:
+    """Task number → maximum score of the built-in scale of this kind, subject, grade and school year.
+
+    Task numbers are written as the ФИС ОКО forms write them («1», «3.1», «К1»); None when no
+    built-in scale of that year names its tasks.
+    """
+    for spec in load_builtin(path):
+        if (spec.get("tasks") and spec.get("procedure_kind") == procedure_kind
+                and _norm(spec.get("subject")) == _norm(subject) and spec.get("grade") == int(grade)
+                and spec.get("year_label") == year_label):
+            return {str(number): int(top) for number, top in spec["tasks"]}
+    return None
+
+
+def _stored_rules(spec: dict) -> dict:
+    """The rules JSON of a built-in row: the thresholds plus subject, source and task maxima."""
+    rules = {**spec["rules"], "subject": spec["subject"]}
+    if spec.get("source"):
+        rules["source"] = spec["source"]
+    if spec.get("tasks"):
+        rules["tasks"] = [[str(number), int(top)] for number, top in spec["tasks"]]
+    return rules
 
 
 def ensure_builtin_scales(db, path: Path = BUILTIN_FILE) -> int:
-    """Insert the built-in scales that are missing (by name) and link them to subjects; count inserted."""
+    """Insert the built-in scales that are missing (by name) and link them to subjects; count inserted.
+
+    The stored rules keep the subject's name, the source document and the task maxima, so they
+    survive in the school file; mark_for and thresholds_text read only the thresholds.
+    """
     subjects = {name: sid for sid, name in db.execute("SELECT id, name FROM subject")}
     have = {r[0] for r in db.execute("SELECT name FROM scale")}
     added = 0
     with db.atomic():
+        next_id = max(db.execute("SELECT coalesce(max(id), 0) FROM scale").fetchone()[0], BUILTIN_ID_BASE) + 1
         for spec in load_builtin(path):
             if spec["name"] in have:
                 continue
-            rules = {**spec["rules"], "subject": spec["subject"]}
-            db.execute("INSERT INTO scale (name, kind, procedure_kind, subject_id, grade, year_label, "
-                       "max_score, rules, builtin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
-                       [spec["name"], spec["kind"], spec["procedure_kind"], subjects.get(spec["subject"]),
-                        spec["grade"], spec["year_label"], spec["max_score"],
-                        json.dumps(rules, ensure_ascii=False)])
+            db.execute("INSERT INTO scale (id, name, kind, procedure_kind, subject_id, grade, year_label, "
+                       "max_score, rules, builtin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                       [next_id, spec["name"], spec["kind"], spec["procedure_kind"],
+                        subjects.get(spec["subject"]), spec["grade"], spec["year_label"], spec["max_score"],
+                        json.dumps(_stored_rules(spec), ensure_ascii=False)])
+            have.add(spec["name"])
+            next_id += 1
             added += 1
         db.execute("UPDATE scale SET subject_id = (SELECT s.id FROM subject s "
                    "WHERE s.name = json_extract(scale.rules, '$.subject')) "

@@ -205,6 +205,8 @@ def create_db(path: str | Path, *, school_name: str | None = None) -> sqlite_uti
                 "INSERT INTO school (id, full_name, short_name) VALUES (1, ?, ?)",
                 [school_name or "", school_name or ""],
             )
+        from .scales import ensure_builtin_scales  # here, not at the top: scales imports store
+        ensure_builtin_scales(db)  # every new school starts with the official scales
     except BaseException:
         db.close()
         for suffix in ("", "-wal", "-shm"):

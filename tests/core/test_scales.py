@@ -33,6 +33,7 @@ def test_validate_rules_refuses(rules, message):
 
 def test_builtin_scales_are_rows_and_idempotent(empty_db):
     db = empty_db
+    db.execute("DELETE FROM scale")  # a new school already has them (store.create_db); start bare
     db.execute("INSERT INTO subject (name) VALUES ('Русский язык')")
     added = scales.ensure_builtin_scales(db)
     assert added == len(scales.load_builtin()) and added > 20
@@ -50,6 +51,7 @@ def test_builtin_scales_are_rows_and_idempotent(empty_db):
 
 def test_find_scale_prefers_same_year_then_latest_earlier(empty_db):
     db = empty_db
+    db.execute("DELETE FROM scale")  # without the built-in scales of a new school
     subj = db.execute("INSERT INTO subject (name) VALUES ('Математика')").lastrowid
     base = dict(kind="marks", procedure_kind="vpr", subject_id=subj, grade=5, max_score=20)
     old = scales.create_scale(db, name="А", year_label="2022/2023", rules=RULES | {"thresholds": [[0, 2], [7, 3]]}, **base)
