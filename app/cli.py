@@ -84,6 +84,11 @@ def _build_parser() -> argparse.ArgumentParser:
     s.add_argument("--subject", help="предмет, если его нет в файле")
     s.add_argument("--grade", type=int, help="параллель, если её нет в файле")
     s.add_argument("--exam", choices=["oge", "ege"], help="вид экзамена для протоколов ГИА")
+    s.add_argument("--period", help="период отметок, если его нет в файле (например «2 четверть», «год»)")
+    s.add_argument("--class-map", dest="class_map", type=_class_map, metavar="1=4А,2=4Б",
+                   help="классы по порядковым номерам формы ФИС ОКО, если их нельзя определить по файлу")
+    s.add_argument("--task-max", dest="task_max", type=_task_max, metavar="1=2,2=1,3.1=1",
+                   help="максимальные баллы заданий, если их нет ни в файле, ни в известной шкале")
     s.add_argument("--json", action="store_true", help="отчёт об импорте в формате JSON")
 
     s = sub.add_parser("analyze", help="сравнение отметок и признаки необъективности")
@@ -168,13 +173,46 @@ def cmd_info(args) -> int:
     return EXIT_OK
 
 
+def _class_map(text: str) -> dict[str, str]:
+    """«1=4А,2=4Б» → {"1": "4А", "2": "4Б"} (argparse type: a bad value is a command-line error)."""
+    from app.core.imports.students import clean_class_label
+
+    out: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.replace(";", ",").split(","))):
+        number, sep, label = part.partition("=")
+        cls = clean_class_label(label.strip()) if sep else None
+        if not number.strip().isdigit() or not cls:
+            raise argparse.ArgumentTypeError(
+                f"«{part}» — не пара «номер=класс»; пример: --class-map 1=4А,2=4Б")
+        out[str(int(number))] = cls
+    if not out:
+        raise argparse.ArgumentTypeError("пустое соответствие; пример: --class-map 1=4А,2=4Б")
+    return out
+
+
+def _task_max(text: str) -> dict[str, int]:
+    """«1=2,2=1,3.1=1» → {"1": 2, "2": 1, "3.1": 1}: task number → maximum score."""
+    out: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in text.replace(";", ",").split(","))):
+        number, sep, value = part.partition("=")
+        number = number.strip().replace(",", ".").upper()
+        if not sep or not number or not value.strip().isdigit() or int(value) < 1:
+            raise argparse.ArgumentTypeError(
+                f"«{part}» — не пара «задание=максимум»; пример: --task-max 1=2,2=1,3.1=1")
+        out[number] = int(value)
+    if not out:
+        raise argparse.ArgumentTypeError("пусто; пример: --task-max 1=2,2=1,3.1=1")
+    return out
+
+
 def cmd_import(args) -> int:
     from app.core.imports import import_files
 
     db = _open(args)
     options = {k: v for k, v in {
         "year": args.year, "class_label": args.class_label, "subject": args.subject,
-        "grade": args.grade, "exam": args.exam}.items() if v is not None}
+        "grade": args.grade, "exam": args.exam, "period": args.period,
+        "class_map": args.class_map, "task_max": args.task_max}.items() if v is not None}
     report = import_files(db, args.files, kind=args.kind, dry_run=args.dry_run, options=options)
     if args.json:
         _out(json.dumps(report.as_json(), ensure_ascii=False, indent=2))

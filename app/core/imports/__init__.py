@@ -32,7 +32,8 @@ KIND_LABELS = {"vpr": "результаты ВПР", "journal": "отметки 
                "roster": "список учащихся", "reference": "результаты для сравнения"}
 OPTION_HINTS = {"year": "--year 2024/2025", "class_label": "--class 5А", "subject": "--subject Математика",
                 "grade": "--grade 5", "exam": "--exam oge или --exam ege",
-                "period": "период в имени файла, например «…_2_четверть.csv»"}
+                "period": "--period «2 четверть» (или период в имени файла)",
+                "class_map": "--class-map 1=4А,2=4Б", "task_max": "--task-max 1=2,2=1,3.1=1"}
 _PREVIEW_SHARE = 700          # progress: previews take 0…700 of 1000, the commit the rest
 
 
