@@ -500,13 +500,13 @@ class ExecutionDialog(QtWidgets.QDialog):
         self.files.setFixedHeight(70)
         add = QtWidgets.QPushButton("Приложить файлы…")
         add.clicked.connect(self._choose_files)
-        self.done = QtWidgets.QCheckBox("Мероприятие выполнено")
-        self.done.setChecked(mark_done)
+        self.done_box = QtWidgets.QCheckBox("Мероприятие выполнено")
+        self.done_box.setChecked(mark_done)
         form.addRow("Дата:", self.date)
         form.addRow("Отметка:", self.note)
         form.addRow("Документы:", self.files)
         form.addRow("", add)
-        form.addRow("", self.done)
+        form.addRow("", self.done_box)
         lay.addLayout(form)
         buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
                                              | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
@@ -524,7 +524,7 @@ class ExecutionDialog(QtWidgets.QDialog):
     def values(self) -> dict:
         return {"date": self.date.date().toString("yyyy-MM-dd"), "note": self.note.toPlainText().strip(),
                 "files": [self.files.item(i).text() for i in range(self.files.count())],
-                "done": self.done.isChecked()}
+                "done": self.done_box.isChecked()}
 
 
 # ---------------------------------------------------------------- printing
