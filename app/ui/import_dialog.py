@@ -397,10 +397,10 @@ class ImportDialog(FileDropTarget, QtWidgets.QDialog):
         add.clicked.connect(self.choose_files)
         column.addWidget(add)
         splitter.addWidget(left)
-        self.scroll = QtWidgets.QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        splitter.addWidget(self.scroll)
+        self.scroll_area = QtWidgets.QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        splitter.addWidget(self.scroll_area)
         splitter.setSizes([250, 780])
         splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
@@ -468,7 +468,7 @@ class ImportDialog(FileDropTarget, QtWidgets.QDialog):
             self.file_list.setCurrentRow(min(max(self.file_list.currentRow(), 0), len(self.views) - 1))
             self._show_file(self.file_list.currentRow())
         else:
-            self.scroll.takeWidget()
+            self.scroll_area.takeWidget()
             self.panel = None
         self.skip_box.setVisible(any(v.status == "problems" for v in self.views))
         self._update_buttons()
@@ -586,7 +586,7 @@ class ImportDialog(FileDropTarget, QtWidgets.QDialog):
             return
         panel = FilePanel(self, self.views[row])
         panel.edited.connect(self._mark_dirty)
-        self.scroll.setWidget(panel)
+        self.scroll_area.setWidget(panel)
         self.panel = panel
 
     def _verdict(self) -> str:
