@@ -112,6 +112,15 @@ class FilePanel(QtWidgets.QWidget):
             counts.setWordWrap(True)
             layout.addWidget(counts)
             self.counts_label = counts
+        if v.impact:
+            impact = QtWidgets.QLabel("\n".join(v.impact))
+            impact.setObjectName("importImpact")
+            impact.setWordWrap(True)
+            impact.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+            color = WARNING if v.impact_warning else "#333"
+            impact.setStyleSheet(f"color: {color}; font-weight: {700 if v.impact_warning else 400}; padding: 2px 0;")
+            layout.addWidget(impact)
+            self.impact_label = impact
         if v.message:
             message = QtWidgets.QLabel(v.message)
             message.setWordWrap(True)

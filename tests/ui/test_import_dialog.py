@@ -176,3 +176,11 @@ def test_sheets_with_one_header_share_one_mapping(ctx, dialog_for):
     dlg.run_import()
     assert dlg.committed
     assert store.rows(ctx.db, "SELECT count(*) AS n FROM journal_mark")[0]["n"] == 2 * 7 * 4   # no annual marks
+
+
+def test_preview_says_what_loading_would_change(ctx, dialog_for):
+    dlg = dialog_for([DATA / "journal_5В_2024-2025.csv", DATA / "bad_pdf_renamed.xlsx"])
+    panel = _select(dlg, "journal_5В_2024-2025.csv")
+    text = panel.impact_label.text()
+    assert "новых отметок 36" in text and "новых учащихся 12" in text
+    assert store.rows(ctx.db, "SELECT count(*) AS n FROM journal_mark")[0]["n"] == 0

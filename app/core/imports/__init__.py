@@ -128,6 +128,7 @@ class FileOutcome:
     added: int = 0
     changed: int = 0
     committed: bool = False
+    impact: "Impact | None" = None    # what a dry run found the commit would change
 
     @property
     def accepted(self) -> bool:
@@ -178,6 +179,8 @@ class ImportReport:
         if p.students_matched or p.students_new:
             out.append(f"  Учащиеся: найдено в базе {p.students_matched}, новых {p.students_new}.")
         out += [f"  {s}" for s in p.summary]
+        if f.impact is not None and not f.committed:
+            out += [f"  {'Внимание: ' if f.impact.warning else ''}{line}" for line in f.impact.lines()]
         if p.fatal:
             out.append(f"  Не принят: {p.fatal}")
         for opt, question in p.missing_options.items():
@@ -208,6 +211,7 @@ class ImportReport:
             "file": str(f.path), "kind": f.kind, "error": f.error,
             "duplicate_of": f.duplicate["id"] if f.duplicate else None,
             "batch_id": f.batch_id, "rows_added": f.added, "rows_changed": f.changed,
+            "impact": f.impact.as_json() if f.impact else None,
             "preview": f.preview.as_json() if f.preview else None} for f in self.files],
             "text": self.text()}
 
@@ -223,6 +227,109 @@ def outcome_label(f: FileOutcome) -> str:
 def _when(stamp: str) -> str:
     """'2025-04-17 10:22:03' (UTC, as SQLite writes it) → '17.04.2025'."""
     return f"{stamp[8:10]}.{stamp[5:7]}.{stamp[:4]}" if stamp and len(stamp) >= 10 else stamp
+
+
+# -- what a commit would change ------------------------------------------------------------------
+
+@dataclass
+class Impact:
+    """What committing one file would do to the school, counted by running the commit and rolling it
+    back (so the figures are the commit's own, not an estimate)."""
+
+    added: int = 0
+    changed: int = 0
+    students_created: int = 0
+    students_updated: int = 0
+    marks_added: int = 0
+    marks_overwritten: int = 0
+    results_added: int = 0
+    results_replaced: int = 0
+    school_students: int = 0           # pupils the school had before
+
+    @property
+    def warning(self) -> bool:
+        """Large enough to look at twice: more new pupils than the school has (a file matched
+        wrongly), or many existing values overwritten."""
+        return (self.school_students > 0 and self.students_created > self.school_students) or \
+            self.marks_overwritten + self.results_replaced >= 50
+
+    def lines(self) -> list[str]:
+        out = [f"Будет добавлено записей: {self.added}, изменено существующих: {self.changed}."]
+        parts = []
+        if self.marks_added:
+            parts.append(f"новых отметок {self.marks_added}")
+        if self.results_added:
+            parts.append(f"новых результатов {self.results_added}")
+        if self.students_created:
+            parts.append(f"новых учащихся {self.students_created}")
+        if self.students_updated:
+            parts.append(f"изменятся сведения об учащихся: {self.students_updated}")
+        if self.marks_overwritten:
+            parts.append(f"будет перезаписано отметок: {self.marks_overwritten}")
+        if self.results_replaced:
+            parts.append(f"будет заменено результатов: {self.results_replaced}")
+        if parts:
+            out.append("В том числе: " + "; ".join(parts) + ".")
+        if self.school_students > 0 and self.students_created > self.school_students:
+            out.append(f"Новых учащихся ({self.students_created}) больше, чем всего в школе сейчас "
+                       f"({self.school_students}): вероятно, файл сопоставлен с учащимися неверно "
+                       "(другая школа, другой год или другой класс). Проверьте, прежде чем загружать.")
+        return out
+
+    def as_json(self) -> dict:
+        return {"rows_added": self.added, "rows_changed": self.changed,
+                "students_created": self.students_created, "students_updated": self.students_updated,
+                "marks_added": self.marks_added, "marks_overwritten": self.marks_overwritten,
+                "results_added": self.results_added, "results_replaced": self.results_replaced,
+                "school_students": self.school_students, "warning": self.warning}
+
+
+class _RollBack(Exception):
+    """Raised inside the simulated commit so that the transaction is rolled back."""
+
+
+def _simulate(db, report: ImportReport, cancel) -> None:
+    """Run the commit of every accepted file inside a transaction that is always rolled back, and
+    keep per file what it would have added and changed."""
+    school = db.execute("SELECT count(*) FROM student").fetchone()[0]
+    todo = [f for f in report.files if f.error is None and f.duplicate is None
+            and f.preview is not None and f.preview.ok]
+    if not todo:
+        return
+    try:
+        with db.atomic():
+            for f in todo:
+                check_cancel(cancel)
+                batch_id = db.execute("INSERT INTO import_batch (file_name, sha256, kind, details) "
+                                      "VALUES (?, ?, ?, '{}')", [f.path.name, f.preview.sha256, f.kind]).lastrowid
+                module = importer(f.kind)
+                if "cancel" in inspect.signature(module.commit).parameters:
+                    added, changed = module.commit(db, f.preview, batch_id, cancel=cancel)
+                else:
+                    added, changed = module.commit(db, f.preview, batch_id)
+                imp = Impact(added, changed, school_students=school)
+                for table, action, n in db.execute(
+                        "SELECT table_name, action, count(*) FROM import_change WHERE batch_id = ? "
+                        "GROUP BY table_name, action", [batch_id]):
+                    if table == "student":
+                        if action == "insert":
+                            imp.students_created += n
+                        else:
+                            imp.students_updated += n
+                    elif table == "journal_mark":
+                        if action == "insert":
+                            imp.marks_added += n
+                        else:
+                            imp.marks_overwritten += n
+                    elif table == "result":
+                        if action == "insert":
+                            imp.results_added += n
+                        else:
+                            imp.results_replaced += n
+                f.impact = imp
+            raise _RollBack()
+    except _RollBack:
+        pass
 
 
 # -- recognising files ------------------------------------------------------------------------------
@@ -322,6 +429,8 @@ def import_files(db, paths, *, kind: str = "auto", dry_run: bool = False, option
         report.files.append(_preview_one(db, path, own.pop("kind", None) or kind, own, sub, cancel))
     if progress:
         progress(_PREVIEW_SHARE, 1000)
+    if dry_run:
+        _simulate(db, report, cancel)
     if dry_run or not report.ok:
         return report
     _commit_all(db, report, progress, cancel)
@@ -496,5 +605,5 @@ def undo_import(db, batch_id: int, *, cancel: Callable[[], bool] | None = None) 
     return text
 
 
-__all__ = ["ChangeLog", "ImportReport", "FileOutcome", "import_files", "undo_import", "list_batches",
+__all__ = ["ChangeLog", "ImportReport", "FileOutcome", "Impact", "import_files", "undo_import", "list_batches",
            "detect_kind", "importer", "KIND_LABELS", "Cancelled"]

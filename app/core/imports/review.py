@@ -59,6 +59,8 @@ class FileView:
     missing: dict[str, str] = field(default_factory=dict)                # option → question
     choices: list[Choice] = field(default_factory=list)
     mappings: list[MappingView] = field(default_factory=list)
+    impact: list[str] = field(default_factory=list)    # what loading would change (Russian lines)
+    impact_warning: bool = False                       # large: shown in a warning colour
 
     @property
     def name(self) -> str:
@@ -85,6 +87,8 @@ def _view(f: FileOutcome, known: dict) -> FileView:
                     problems=[(x.sheet or "", "" if x.row is None else str(x.row), x.reason) for x in p.problems],
                     missing=dict(p.missing_options))
     view.choices = [_choice(m) for m in _ambiguous(f)]
+    if f.impact is not None and not f.committed:
+        view.impact, view.impact_warning = f.impact.lines(), f.impact.warning
     view.mappings = _mappings(f, known)
     if f.committed:
         view.status = "done"
