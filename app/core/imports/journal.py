@@ -86,15 +86,53 @@ def role_label(role: str) -> str:
     return BASE_ROLES.get(role, role)
 
 
-def guess_roles(labels: list[str], known: dict[str, str]) -> list[str]:
+_NATIVE = re.compile(r"^родн\w* (язык|литератур|речь)")
+# columns of a «ФИО/ПРЕДМЕТ» list that are not subjects
+_NOT_A_SUBJECT = re.compile(r"средн|пропущ|пропуск|всего|итог|балл|количеств|процент|примечан|^№|п/п|качеств|"
+                            r"успеваем|^дата|подпись|^класс")
+
+
+def subject_name(raw: str, known: dict[str, str] | None = None) -> str:
+    """The subject a column header or a row of a report names. «Родной язык (русский)» and «Родная
+    литература (русская)» are subjects of their own (never «Русский язык» or «Литература»); a name
+    not among the known subjects is kept as written."""
+    text = " ".join(str(raw or "").replace("\xa0", " ").split())
+    if known and norm(text) in known:
+        return known[norm(text)]
+    if not _NATIVE.match(norm(text)):
+        found = subject_in_text(text, known=known)
+        if found:
+            return found
+    return text[:1].upper() + text[1:]
+
+
+def guess_roles(labels: list[str], known: dict[str, str], raw: list[str] | None = None) -> list[str]:
+    """A role for every header label; `raw` (the labels as written) names subjects kept as written:
+    native-language subjects and, under a «ФИО/ПРЕДМЕТ» corner cell, every other column."""
+    raw = raw if raw is not None and len(raw) == len(labels) else labels
+    across = any(label and "предмет" in label and re.search(r"^фио|^ф\.? ?и\.? ?о|^учени|^учащ|^обучающ", label)
+                 for label in labels)
     roles = []
-    for label in labels:
+    for label, written in zip(labels, raw):
         role = next((r for r, rx in _ROLE_RES if label and rx.search(label)), None)
+        if role is None and label and _NATIVE.match(label):
+            role = f"subject:{subject_name(written, known)}"
         if role is None and (p := period_of(label)):
             role = f"period:{p[0]}:{p[1]}"
         if role is None and label and (s := subject_in_text(label, known=known)):
             role = f"subject:{s}"
+        if (role is None and across and re.search(r"[а-яa-z]{3}", label or "")
+                and not _NOT_A_SUBJECT.search(label)):
+            role = f"subject:{subject_name(written, known)}"
         roles.append(role or "ignore")
+    # two columns read as one subject («Математика» and «Математика (углубл.)»): the later one keeps
+    # its own name, so neither column's marks overwrite the other's
+    seen: set[str] = set()
+    for i, role in enumerate(roles):
+        if role.startswith("subject:"):
+            if role in seen and (own := subject_name(raw[i], None)) and norm(own) != norm(role[8:]):
+                roles[i] = role = f"subject:{own}"
+            seen.add(role)
     return _bare_numerals(labels, roles)
 
 
@@ -137,8 +175,12 @@ def signature(labels: list[str]) -> str:
 
 
 def detect(path: Path) -> float:
+    from .journal_blocks import detect_book
+
     book = peek(path)
-    best = 0.0
+    best = detect_book(book)
+    if best:
+        return best                               # a «Табель» or a report with a block per pupil
     for sheet in book.sheets:
         h = find_header(sheet, _score)
         if h is not None:
@@ -202,6 +244,10 @@ def preview(db, path: Path, options: dict, *, progress=None, cancel=None) -> Pre
     path = Path(path)
     pv = Preview(kind=KIND, file=path)
     book = read_book(path, cancel=cancel)
+    from . import journal_blocks
+
+    if found := journal_blocks.block_sheets(book):     # one block per pupil: «Табель», «Отчёт об успеваемости»
+        return journal_blocks.preview(db, path, options, progress=progress, cancel=cancel, found=found)
     known = known_subjects(db)
     payload = pv.payload = Payload()
     chosen = options.get("mappings") or {}
@@ -219,7 +265,7 @@ def preview(db, path: Path, options: dict, *, progress=None, cancel=None) -> Pre
         elif saved and len(saved.get("roles", [])) == len(header.labels):
             roles, source = saved["roles"], "saved"
         else:
-            roles, source = guess_roles(header.labels, known), "auto"
+            roles, source = guess_roles(header.labels, known, header.raw), "auto"
         payload.layouts.append(Layout(sheet.name, sig, header.raw, roles, source, _samples(sheet, header)))
         _read_sheet(db, sheet, header, roles, path, options, known, pv, cancel)
         if progress:
@@ -267,7 +313,7 @@ def _period_in_text(text: str) -> tuple[str, int] | None:
     m = re.search(rf"(?<!\w){_NUMBER}\s*-?[яй]?\s*(четверт\w*|триместр\w*|полугоди\w*)", t)
     if m:
         return period_of(m.group(0))
-    if re.search(r"годов\w* отмет|за (учебный )?год\b|итогов\w* за год", t):
+    if re.search(r"годов\w* (отмет|оцен)|за (учебный )?год\b|итогов\w* за год|итогов\w* (отмет|оцен)", t):
         return "year", 1
     return None
 
@@ -582,4 +628,4 @@ def _remember(db, log: ChangeLog, layouts: list[Layout]) -> None:
 
 
 __all__ = ["KIND", "detect", "preview", "commit", "period_of", "guess_roles", "role_choices", "role_label",
-           "signature", "name_key"]
+           "signature", "name_key", "subject_name"]
