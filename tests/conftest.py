@@ -13,6 +13,8 @@ _SANDBOX = Path(tempfile.mkdtemp(prefix="objektiv-tests-"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = str(_SANDBOX / "config")
 os.environ["XDG_DATA_HOME"] = str(_SANDBOX / "data")
+os.environ["XDG_STATE_HOME"] = str(_SANDBOX / "state")
+os.environ["XDG_CACHE_HOME"] = str(_SANDBOX / "cache")
 os.environ["HOME"] = str(_SANDBOX / "home")
 (_SANDBOX / "home").mkdir(exist_ok=True)
 

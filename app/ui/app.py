@@ -78,6 +78,11 @@ def run(argv: list[str] | None = None, *, started: float | None = None) -> int:
     qapp = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0]])
     qapp.setApplicationDisplayName(APP_NAME)
     qapp.setApplicationVersion(__version__)
+    from .i18n import install_translations
+    from app.core import logs
+
+    install_translations(qapp)
+    logs.setup()
     icon = _icon_path()
     if icon is not None:
         qapp.setWindowIcon(QtGui.QIcon(str(icon)))

@@ -558,7 +558,10 @@ class ImportDialog(FileDropTarget, QtWidgets.QDialog):
         elif isinstance(exc, UserError):
             self.status.setText(str(exc))
         else:
-            self.status.setText(f"Непредвиденная ошибка, база не изменена: {type(exc).__name__}: {exc}")
+            from app.core import logs
+
+            logs.record(exc, "import")
+            self.status.setText(logs.unexpected_text(exc, "Непредвиденная ошибка, база не изменена."))
         self.status.setStyleSheet(f"color: {DANGER};")
 
     def _busy(self, busy: bool) -> None:

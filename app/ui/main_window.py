@@ -45,7 +45,7 @@ class MainWindow(FileDropTarget, QtWidgets.QMainWindow):
         self.ctx = ctx
         self.pages: dict[str, QtWidgets.QWidget] = {}
         self.setAcceptDrops(True)
-        self.setMinimumSize(760, 560)  # small school netbooks (1024x600) must fit
+        self.setMinimumSize(*MIN_SIZE)  # a 1024x600 netbook with a taskbar leaves about 540 px
         self._build_body()
         self._build_menus()
         self.statusBar().showMessage("Готово")
@@ -269,8 +269,8 @@ class MainWindow(FileDropTarget, QtWidgets.QMainWindow):
     # -- geometry ----------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
         geometry = self.ctx.qsettings.value("window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
+        restored = geometry is not None and self.restoreGeometry(geometry)
+        fit_to_screen(self, restored)
         state = self.ctx.qsettings.value("window/state")
         if state is not None:
             self.restoreState(state)
@@ -280,6 +280,47 @@ class MainWindow(FileDropTarget, QtWidgets.QMainWindow):
         self.ctx.qsettings.setValue("window/state", self.saveState())
         self.ctx.qsettings.sync()
         super().closeEvent(event)
+
+
+MIN_SIZE = (720, 480)
+FIRST_SIZE = (1280, 800)
+_FRAME = (16, 40)            # room for the window frame and title bar the system adds
+
+
+def fit_to_screen(window, restored: bool) -> None:
+    """Keep the window on a screen it can be seen on and never larger than that screen's free
+    area: the first start takes the screen (up to 1280x800); a geometry saved on another monitor,
+    now gone, is pulled back onto the screen the window starts on."""
+    screens = QtGui.QGuiApplication.screens()
+    if not screens:
+        return
+    frame = window.frameGeometry() if restored else None
+    screen = None
+    if frame is not None:
+        screen = max(screens, key=lambda s: _overlap(s.availableGeometry(), frame))
+        if _overlap(screen.availableGeometry(), frame) < 0.5 * max(frame.width() * frame.height(), 1):
+            screen = None
+    screen = screen or window.screen() or QtGui.QGuiApplication.primaryScreen()
+    area = screen.availableGeometry()
+    max_w, max_h = max(area.width() - _FRAME[0], MIN_SIZE[0]), max(area.height() - _FRAME[1], MIN_SIZE[1])
+    if not restored:
+        w, h = min(FIRST_SIZE[0], max_w), min(FIRST_SIZE[1], max_h)
+        window.resize(w, h)
+        window.move(area.x() + (area.width() - w - _FRAME[0]) // 2, area.y() + (area.height() - h - _FRAME[1]) // 2)
+        return
+    w, h = min(window.width(), max_w), min(window.height(), max_h)
+    if (w, h) != (window.width(), window.height()):
+        window.resize(w, h)
+    g = window.frameGeometry()
+    x = min(max(g.x(), area.x()), area.x() + area.width() - g.width())
+    y = min(max(g.y(), area.y()), area.y() + area.height() - g.height())
+    if (x, y) != (g.x(), g.y()):
+        window.move(max(x, area.x()), max(y, area.y()))
+
+
+def _overlap(a, b) -> int:
+    r = a.intersected(b)
+    return max(r.width(), 0) * max(r.height(), 0)
 
 
 def _data_dir() -> Path:

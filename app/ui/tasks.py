@@ -184,6 +184,8 @@ def _show_error(parent, exc: BaseException) -> None:
     if isinstance(exc, UserError):
         text = str(exc)
     else:
-        text = ("Произошла непредвиденная ошибка. Данные не изменены.\n\n"
-                f"{type(exc).__name__}: {exc}")
+        from app.core import logs
+
+        logs.record(exc, "background task")
+        text = logs.unexpected_text(exc, "Произошла непредвиденная ошибка. Данные не изменены.")
     QtWidgets.QMessageBox.warning(parent, "Объектив", text)

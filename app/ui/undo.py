@@ -51,7 +51,13 @@ class DbCommand(QtGui.QUndoCommand):
             fn(self.ctx.db)
         except Exception as exc:  # noqa: BLE001 - shown, and the command leaves the stack
             self.setObsolete(True)
-            text = str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, UserError):
+                text = str(exc)
+            else:
+                from app.core import logs
+
+                logs.record(exc, f"undo command «{self.text()}»")
+                text = logs.unexpected_text(exc, "Непредвиденная ошибка.")
             QtWidgets.QMessageBox.warning(None, "Объектив", f"Не удалось выполнить «{self.text()}»: данные "
                                           f"изменились с тех пор.\n\n{text}")
 

@@ -217,7 +217,10 @@ class DistrictPage(QtWidgets.QWidget):
         elif isinstance(exc, UserError):
             text = str(exc)
         else:
-            text = f"Непредвиденная ошибка: {type(exc).__name__}: {exc}"
+            from app.core import logs
+
+            logs.record(exc, "district summary")
+            text = logs.unexpected_text(exc, "Непредвиденная ошибка.")
         self.status.setStyleSheet(f"color: {DANGER}")
         self.status.setText(text)
 

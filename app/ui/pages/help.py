@@ -61,6 +61,14 @@ class HelpPage(QtWidgets.QWidget):
         split.setSizes([360, 720])
         split.setStretchFactor(1, 1)
         lay.addWidget(split, 1)
+        from app.core import logs
+
+        self.where = QtWidgets.QLabel(
+            f"Журнал работы программы (в него записываются непредвиденные ошибки): {logs.log_path()}")
+        self.where.setWordWrap(True)
+        self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.where.setStyleSheet("color: #555;")
+        lay.addWidget(self.where)
         self.topics.itemClicked.connect(self._show_item)
         self.topics.itemActivated.connect(self._show_item)
         self.refresh()

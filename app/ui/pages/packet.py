@@ -517,7 +517,10 @@ class PacketPage(QtWidgets.QWidget):
         elif isinstance(exc, UserError):
             text = str(exc)
         else:
-            text = f"Непредвиденная ошибка; пакет не записан.\n{type(exc).__name__}: {exc}"
+            from app.core import logs
+
+            logs.record(exc, "packet")
+            text = logs.unexpected_text(exc, "Непредвиденная ошибка; пакет не записан.")
         self.write_label.setStyleSheet(f"color: {DANGER}")
         self.write_label.setText(text)
         self.retry_btn.show()
