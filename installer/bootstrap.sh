@@ -29,13 +29,29 @@ install_system() {
 }
 
 install_python() {
+  # $1: the extras to install ("" for the program alone, "test" for the test tools too).
+  # pip runs only when pyproject.toml or the extras changed since the last install.
+  local extras=$1 stamp=.venv/.objektiv-installed want
   [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+  want="$(sha256sum pyproject.toml | cut -d' ' -f1) ${extras:-none}"
+  if [ -f "$stamp" ] && { [ "$(cat "$stamp")" = "$want" ] || { [ -z "$extras" ] && grep -q "^${want% *} " "$stamp"; }; } \
+      && .venv/bin/python -c "import app, PySide6, python_calamine" 2>/dev/null; then
+    return 0
+  fi
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[test]"
+  if [ -n "$extras" ]; then
+    .venv/bin/python -m pip install -q -e ".[$extras]"
+  else
+    .venv/bin/python -m pip install -q -e .
+  fi
+  echo "$want" > "$stamp"
 }
 
 install_system
-install_python
+case "$mode" in
+  test) install_python test ;;
+  *) install_python "" ;;
+esac
 
 case "$mode" in
   run)
@@ -43,8 +59,15 @@ case "$mode" in
     mkdir -p "$data"
     [ -f "$data/demo.db" ] || .venv/bin/python -m app --db "$data/demo.db" demo
     if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "$(uname)" = Linux ]; then
-      echo "Графический сеанс не найден: проверяю запуск окна без экрана."
-      QT_QPA_PLATFORM=offscreen exec .venv/bin/python main.py --db "$data/demo.db" --smoke-gui
+      echo "Графический сеанс не найден: проверяю, что окно программы открывается (без показа на экране)."
+      if QT_QPA_PLATFORM=offscreen .venv/bin/python main.py --db "$data/demo.db" --smoke-gui >/dev/null; then
+        echo "Проверка пройдена: окно программы открывается, демонстрационная школа: $data/demo.db"
+        echo "Чтобы работать с программой, запустите эту же команду в графическом сеансе (на рабочем столе):"
+        echo "  bash installer/bootstrap.sh run"
+        exit 0
+      fi
+      echo "Окно программы не открылось. Подробности — в журнале работы программы." >&2
+      exit 1
     fi
     exec .venv/bin/python main.py --db "$data/demo.db"
     ;;

@@ -398,3 +398,17 @@ def test_committed_icons_are_what_make_icons_renders(qapp, tmp_path):
     make_icons = _load("make_icons")
     for path in make_icons.make_icons(out_dir=tmp_path):
         assert path.read_bytes() == (ICONS / path.name).read_bytes(), f"run installer/make_icons.py ({path.name})"
+
+
+@pytest.mark.skipif(not (ROOT / ".venv" / ".objektiv-installed").exists(),
+                    reason="the checkout was not set up by installer/bootstrap.sh")
+def test_bootstrap_run_without_a_display_checks_the_window_and_says_so_in_russian():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    before = (ROOT / ".venv" / ".objektiv-installed").stat().st_mtime_ns
+    out = subprocess.run(["bash", str(INSTALLER / "bootstrap.sh"), "run"], capture_output=True, text=True,
+                         env=env, cwd=ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "Проверка пройдена: окно программы открывается" in out.stdout
+    assert "графическом сеансе" in out.stdout and "OK 0." not in out.stdout
+    # nothing changed in pyproject.toml: pip was not run again (the stamp is untouched)
+    assert (ROOT / ".venv" / ".objektiv-installed").stat().st_mtime_ns == before
