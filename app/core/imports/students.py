@@ -503,3 +503,15 @@ def period_row(year_id: int, year_label: str, kind: str, number: int) -> dict:
             return {"year_id": year_id, "kind": kind, "number": number, "label": label,
                     "start_date": f"{y1}-{m1:02d}-{d1:02d}", "end_date": f"{y2}-{m2:02d}-{d2:02d}"}
     raise ValueError(f"{kind} {number}")
+
+
+def classes_of_codes(db, year_label: str | None, codes) -> dict[str, str]:
+    """Code → class label of the pupils with these codes enrolled in the year (a code list or a
+    journal linked them earlier); codes unknown or not enrolled that year are left out."""
+    wanted = {c for c in codes if c}
+    if not year_label or not wanted:
+        return {}
+    return {code: label for code, label in db.execute(
+        "SELECT s.code, c.label FROM enrolment e JOIN student s ON s.id = e.student_id "
+        "JOIN class_group c ON c.id = e.class_id JOIN academic_year y ON y.id = e.year_id "
+        "WHERE y.label = ?", [year_label]) if code in wanted}
