@@ -243,3 +243,42 @@ def test_cli_refuses_the_attendance_report(empty_db_path):
     assert out.returncode == 1
     data = json.loads(out.stdout)
     assert not data["ok"] and "Табель успеваемости" in data["files"][0]["preview"]["fatal"]
+
+
+def _small_tabel(path: Path, bad: str = "5") -> Path:
+    """A «Табель» of trimesters with a two-row header, the year and class only in the title."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Табель"
+    ws.append(["Табель успеваемости учащихся 6Б класса, 2024-2025 учебный год"])
+    for name in ("Рябинина Зоя Ильинична", "Сомов Пётр Глебович"):
+        ws.append([f"Ученик: {name}"])
+        ws.append(["Предмет", "Учебные периоды", None, None, "Год. оценка"])
+        ws.append([None, "1 триместр", "2 триместр", "3 триместр", None])
+        ws.append(["Математика", "4", "5", bad if name.startswith("Сомов") else "4", "4"])
+        ws.append(["Родной язык (русский)", "5", "5", "5", "5"])
+        ws.append([])
+    wb.save(path)
+    return path
+
+
+def test_small_tabel_trimesters_year_and_class_from_the_title(empty_db, tmp_path):
+    report = import_files(empty_db, [_small_tabel(tmp_path / "Табель.xlsx")])
+    assert report.ok, report.text()
+    marks = _marks(empty_db)
+    assert len(marks) == 2 * 2 * 4 and _classes(empty_db) == [("6Б", "2024/2025")]
+    assert {k[2] for k in marks} == {"1 trimester", "2 trimester", "3 trimester", "год"}
+    assert marks[("Сомов Пётр Глебович", "Родной язык (русский)", "год")] == 5
+    assert "Отдельными предметами загружаются: Родной язык (русский)." in report.previews[0].summary
+
+
+def test_a_mark_of_seven_in_a_tabel_refuses_the_file_and_names_the_row(empty_db, tmp_path):
+    path = _small_tabel(tmp_path / "Табель.xlsx", bad="7")
+    report = import_files(empty_db, [path])
+    assert not report.ok
+    (problem,) = report.previews[0].problems
+    assert (problem.sheet, problem.row) == ("Табель", 11) and "«7»" in problem.reason
+    assert "Сомов Пётр Глебович" in problem.reason and "3 триместр" in problem.reason
+    assert _count(empty_db, "journal_mark") == 0 and _count(empty_db, "student") == 0
+    report = import_files(empty_db, [path], options={"skip_bad_rows": True})
+    assert report.ok and _count(empty_db, "journal_mark") == 2 * 2 * 4 - 4

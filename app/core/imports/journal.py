@@ -550,6 +550,8 @@ def _count(pv: Preview) -> None:
                           f"{'…' if len(classes) > 15 else ''}; учебный год {', '.join(sorted({m.year for m in marks}))}.")
         pv.summary.append(f"Предметы: {', '.join(subjects[:12])}{'…' if len(subjects) > 12 else ''}; "
                           f"периоды: {', '.join(period_label(*p) for p in periods)}.")
+        if native := [s for s in subjects if _NATIVE.match(norm(s))]:
+            pv.summary.append(f"Отдельными предметами загружаются: {', '.join(native)}.")
 
 
 def ambiguous_matches(pv: Preview) -> list[Match]:

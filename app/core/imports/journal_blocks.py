@@ -278,11 +278,15 @@ def preview(db, path: Path, options: dict, *, progress=None, cancel=None,
         if not marks_cols:
             continue
         name = clean_name(block.name_raw)
-        year = year_in_text(block.year_raw or "") or options.get("year")
-        cls = _class(block.class_raw) or (clean_class_label(options["class_label"])
-                                          if options.get("class_label") else None)
+        # the block's own lines first, then the report's title and the file name, then the options
+        around = [block.title or "", path.stem.replace("_", " ")]
+        year = (year_in_text(block.year_raw or "") or next((y for t in around if (y := year_in_text(t))), None)
+                or options.get("year"))
+        cls = (_class(block.class_raw) or next((c for t in around if (c := class_in_text(t))), None)
+               or (clean_class_label(options["class_label"]) if options.get("class_label") else None))
         if year is None:
-            pv.missing_options["year"] = "Учебный год не указан в строке «Учебный год:» табеля."
+            pv.missing_options["year"] = ("Учебный год не указан ни в строке «Учебный год:», ни в заголовке, "
+                                          "ни в имени файла.")
             continue
         try:
             year = normalise_year_label(str(year))
@@ -290,7 +294,8 @@ def preview(db, path: Path, options: dict, *, progress=None, cancel=None,
             pv.missing_options["year"] = f"«{year}» — не учебный год; укажите его в виде 2024/2025."
             continue
         if cls is None:
-            pv.missing_options["class_label"] = "Класс не указан в строке «Класс:» табеля."
+            pv.missing_options["class_label"] = ("Класс не указан ни в строке «Класс:», ни в заголовке, "
+                                                 "ни в имени файла.")
             continue
         if name is None:
             pv.problems.append(sheet.problem(path, block.pupil_row,
