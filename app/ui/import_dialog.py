@@ -336,6 +336,8 @@ class ImportDialog(FileDropTarget, QtWidgets.QDialog):
         self.committed = False
         self._preview_note = ""                     # shown before the verdict of the next preview
         self.confirm = self._confirm
+        self.inform = self._inform
+        self._running: str | None = None             # 'preview' | 'import' | 'undo' while a task runs
         self.setWindowTitle("Импорт файлов")
         self.setAcceptDrops(True)                   # more files dragged onto the open dialog join the preview
         self._build()
@@ -516,7 +518,7 @@ class ImportDialog(FileDropTarget, QtWidgets.QDialog):
         paths, options = list(self.paths), self.import_options()
         options["mappings"] = dict(self.mappings)       # a dry run confirms nothing
         self.status.setText("Проверка файлов…")
-        self._busy(True)
+        self._busy(True, "preview")
         self.ctx.run_task(lambda db, progress, cancel: import_files(
             db, paths, dry_run=True, options=options, progress=progress, cancel=cancel),
             title="Проверка файлов…", on_done=self._previewed, on_error=self._failed, parent=self)
@@ -526,7 +528,7 @@ class ImportDialog(FileDropTarget, QtWidgets.QDialog):
             return
         paths, options = list(self.paths), self.import_options()
         self.status.setText("Загрузка…")
-        self._busy(True)
+        self._busy(True, "import")
         self.ctx.run_task(lambda db, progress, cancel: import_files(
             db, paths, options=options, progress=progress, cancel=cancel),
             title="Загрузка данных…", on_done=self._imported, on_error=self._failed, parent=self)
@@ -564,7 +566,8 @@ class ImportDialog(FileDropTarget, QtWidgets.QDialog):
             self.status.setText(logs.unexpected_text(exc, "Непредвиденная ошибка, база не изменена."))
         self.status.setStyleSheet(f"color: {DANGER};")
 
-    def _busy(self, busy: bool) -> None:
+    def _busy(self, busy: bool, what: str | None = None) -> None:
+        self._running = what if busy else None
         self.status.setStyleSheet("")
         for button in (self.import_button, self.recheck_button):
             button.setEnabled(not busy)
@@ -677,3 +680,35 @@ class ImportDialog(FileDropTarget, QtWidgets.QDialog):
     def _confirm(self, text: str) -> bool:
         answer = QtWidgets.QMessageBox.question(self, "Импорт файлов", text)
         return answer == QtWidgets.QMessageBox.StandardButton.Yes
+
+    def _inform(self, text: str) -> None:
+        QtWidgets.QMessageBox.information(self, "Импорт файлов", text)
+
+    # -- closing while work runs -----------------------------------------------------------------
+    def may_close(self) -> bool:
+        """True when the dialog may close now. While a file check, an import or an undo runs, ask
+        whether to stop it; stopping rolls it back (the database stays as it was) and waits for it."""
+        if not self.ctx.tasks.active(self):
+            return True
+        what = {"import": "Идёт загрузка данных в базу", "preview": "Идёт проверка файлов"}.get(
+            self._running, "Идёт отмена импорта")
+        if not self.confirm(f"{what}. Прервать? Незавершённая загрузка будет отменена, база останется "
+                            "такой, какой была до неё."):
+            return False
+        running = self._running
+        self.ctx.tasks.cancel_all(self)
+        self.ctx.tasks.settle(self)
+        if running == "import" and self.committed:
+            self.inform("Прервать не удалось: загрузка завершилась раньше, данные уже в базе. "
+                        "Отменить её можно в журнале импорта («Отменить этот импорт»).")
+        return True
+
+    def done(self, code: int) -> None:            # every close goes through here: buttons, Esc, ×
+        if self.may_close():
+            super().done(code)
+
+    def closeEvent(self, event) -> None:
+        if self.may_close():
+            super().closeEvent(event)
+        else:
+            event.ignore()

@@ -43,6 +43,7 @@ class MainWindow(FileDropTarget, QtWidgets.QMainWindow):
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.confirm = self._confirm                 # replaced in tests
         self.pages: dict[str, QtWidgets.QWidget] = {}
         self.setAcceptDrops(True)
         self.setMinimumSize(*MIN_SIZE)  # a 1024x600 netbook with a taskbar leaves about 540 px
@@ -275,7 +276,31 @@ class MainWindow(FileDropTarget, QtWidgets.QMainWindow):
         if state is not None:
             self.restoreState(state)
 
+    def may_close(self) -> bool:
+        """While an import, a packet or other work runs, ask whether to stop it; stopping rolls the
+        work back and waits for it, so nothing is written after the window has gone."""
+        running = self.ctx.tasks.active()
+        if not running:
+            return True
+        what = "; ".join(dict.fromkeys(t.rstrip("…. ") for t in running if t)) or "идёт работа"
+        if not self.confirm(f"Программа ещё работает: {what}. Прервать и закрыть? Незавершённая "
+                            "работа будет отменена, база останется такой, какой была до неё."):
+            return False
+        self.ctx.tasks.cancel_all()
+        self.ctx.tasks.settle()
+        return True
+
+    def _confirm(self, text: str) -> bool:
+        answer = QtWidgets.QMessageBox.question(self, APP_NAME, text)
+        return answer == QtWidgets.QMessageBox.StandardButton.Yes
+
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        if not self.may_close():
+            event.ignore()
+            return
+        for dialog in self.findChildren(QtWidgets.QDialog):   # no dialog outlives its window
+            if dialog.isVisible():
+                dialog.close()
         self.ctx.qsettings.setValue("window/geometry", self.saveGeometry())
         self.ctx.qsettings.setValue("window/state", self.saveState())
         self.ctx.qsettings.sync()

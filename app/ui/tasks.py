@@ -117,6 +117,34 @@ class TaskRunner(QtCore.QObject):
             if on_done is not None:
                 on_done(result)
 
+    def active(self, parent: QtWidgets.QWidget | None = None) -> list[str]:
+        """Titles of the tasks still running (of one parent window, or all)."""
+        return [t.dialog.labelText() for t in self._tasks.values() if parent is None or t.parent is parent]
+
+    def cancel_all(self, parent: QtWidgets.QWidget | None = None) -> None:
+        """Ask the running tasks (of one parent, or all) to stop: an import or a packet stops at its
+        next check and rolls back."""
+        for task in self._tasks.values():
+            if parent is None or task.parent is parent:
+                task.cancel_event.set()
+
+    def settle(self, parent: QtWidgets.QWidget | None = None, msecs: int = 60000) -> bool:
+        """Wait until the tasks (of one parent, or all) have ended and their answers have been
+        delivered on this thread; False if they are still running after `msecs`."""
+        import time
+
+        deadline = time.monotonic() + msecs / 1000
+        app = QtWidgets.QApplication.instance()
+        while self.active(parent):
+            if time.monotonic() > deadline:
+                return False
+            pending = [f for f in self._futures if not f.done()]
+            if pending:
+                futures_wait(pending, timeout=0.05)
+            if app is not None:
+                app.processEvents()
+        return True
+
     def wait(self, msecs: int = 30000) -> bool:
         """Wait until every task started so far has run (their answers arrive with the next events)."""
         pending = [f for f in self._futures if not f.done()]
