@@ -63,7 +63,9 @@ class FilePanel(QtWidgets.QWidget):
         self.fields: dict[str, QtWidgets.QWidget] = {}
         self.choice_boxes: dict[str, QtWidgets.QComboBox] = {}
         self.role_boxes: list[tuple[str, int, QtWidgets.QComboBox]] = []
+        self.class_map_boxes: dict[str, QtWidgets.QComboBox] = {}
         self._missing(layout)
+        self._class_map(layout)
         self._choices(layout)
         self._mappings(layout)
         self._problems(layout)
@@ -158,6 +160,45 @@ class FilePanel(QtWidgets.QWidget):
                 note.setStyleSheet("color: #5a6470;")
                 form.addRow("", note)
         layout.addWidget(box)
+
+    def _class_map(self, layout) -> None:
+        """ФИС ОКО forms give classes as ordinals (1, 2 …): one class asked per ordinal."""
+        from app.core.imports.vpr import class_map_ordinals
+
+        question = self.view.missing.get("class_map")
+        given = dict(self.dialog.file_options(self.view.path).get("class_map") or {})
+        ordinals = class_map_ordinals(question) if question else []
+        ordinals += [k for k in given if k not in ordinals]
+        if not ordinals:
+            return
+        ordinals.sort(key=lambda k: int(k) if str(k).isdigit() else 0)
+        box = QtWidgets.QGroupBox("Классы по порядковым номерам")
+        form = QtWidgets.QFormLayout(box)
+        if question:
+            note = QtWidgets.QLabel(question)
+            note.setWordWrap(True)
+            note.setStyleSheet("color: #5a6470;")
+            form.addRow(note)
+        hints = review.suggestions(self.dialog.ctx.db).get("class_label", [])
+        for key in ordinals:
+            combo = QtWidgets.QComboBox()
+            combo.setEditable(True)
+            combo.addItems(hints)
+            combo.setCurrentText(str(given.get(key, "")))
+            combo.lineEdit().setPlaceholderText("например, 4А")
+            combo.setMinimumWidth(160)
+            combo.currentTextChanged.connect(lambda text, k=key: self._set_class(k, text))
+            form.addRow(f"Класс № {key}:", combo)
+            self.class_map_boxes[key] = combo
+        layout.addWidget(box)
+
+    def _set_class(self, ordinal: str, text: str) -> None:
+        mapping = dict(self.dialog.file_options(self.view.path).get("class_map") or {})
+        if text.strip():
+            mapping[ordinal] = text.strip()
+        else:
+            mapping.pop(ordinal, None)
+        self._set_option("class_map", mapping or None)
 
     def _option_editor(self, key: str, value, hints: dict) -> QtWidgets.QWidget:
         if key == "grade":

@@ -57,6 +57,8 @@ _TOTALS = re.compile(r"итог|всего|средн|сумма|максим|п
 _LEVELS = {"б": "basic", "базовый": "basic", "п": "advanced", "повышенный": "advanced",
            "в": "high", "высокий": "high"}
 _SHOW_ID = {"code": "код", "name": "ФИО"}
+# «Макс. балл», «Максимальный балл», «максимум» — not a patronymic («Максимовна») of a pupil's row
+_MAX_WORD = re.compile(r"(?<!\w)макс(?:\.|имальн\w*|имум\w*|(?!\w))")
 
 
 def role_of(label: str) -> str | None:
@@ -231,7 +233,7 @@ def _special_rows(sheet: Sheet, lay: Layout) -> None:
         numbers = [to_int(sheet.value(r, c)) for c in task_cols]
         positive = [v for v in numbers if v and v > 0]
         if r > lay.header and len(positive) >= 0.5 * len(task_cols) and (
-                "макс" in row_text or (not any(ids) and len(positive) == len(filled))):
+                _MAX_WORD.search(row_text) or (not any(ids) and len(positive) == len(filled))):
             lay.skip.add(r)
             lay.maxima = {c: v for c, v in zip(task_cols, numbers) if v and v > 0}
             if "total" in lay.cols and (t := to_int(sheet.value(r, lay.cols["total"]))):
@@ -533,8 +535,9 @@ def _resolve_maxima(db, lay: Layout, ctx: SheetContext, options: dict, pv: Previ
         return True
     given = {task_key(k): int(v) for k, v in (options.get("task_max") or {}).items() if _int(v)}
     sources = [("указаны при загрузке", given),
-               ("встроенная шкала ВПР", _builtin_task_maxima(KIND, ctx.subject, ctx.grade, ctx.year)),
-               ("задания, уже загруженные для этой работы",
+               (f"взяты из встроенной шкалы ВПР ({ctx.subject}, {ctx.grade} класс, {ctx.year})",
+                _builtin_task_maxima(KIND, ctx.subject, ctx.grade, ctx.year)),
+               ("взяты из заданий этой работы, загруженных ранее",
                 _stored_task_maxima(db, KIND, ctx.subject, ctx.grade, ctx.year))]
     used: dict[str, list[str]] = {}
     out, missing = [], []
@@ -558,7 +561,7 @@ def _resolve_maxima(db, lay: Layout, ctx: SheetContext, options: dict, pv: Previ
     lay.task_max = out
     for where, numbers in used.items():
         pv.summary.append(f"Максимальные баллы заданий {', '.join(numbers[:12])}"
-                          f"{'…' if len(numbers) > 12 else ''}: {where}.")
+                          f"{'…' if len(numbers) > 12 else ''} {where}.")
     return True
 
 
