@@ -237,7 +237,7 @@ def school_made(path: Path, cls: str, rows, *, name_header: str, with_maxima: bo
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Лист1"
-    ws.append([f"Результаты ВПР по истории, {cls} класс"])
+    ws.append(["Результаты ВПР по истории"])                # the class and the date: in the file name only
     n = len(HIST7_MAX)
     ws.append(["№", "Участник", name_header, "Вариант", "Баллы за задания", *[None] * (n - 1),
                "Итоговый балл", "Оценка за работу"])

@@ -272,3 +272,43 @@ def test_import_dialog_asks_one_class_per_ordinal(ctx, qtbot, empty_db_path):
     dlg.run_import()
     assert dlg.committed
     assert _by_class(_results(ctx.db)) == {"4А": 7, "4Б": 7}
+
+
+def _code_list(path: Path, classes: dict[str, str]) -> Path:
+    """The school's list «код ↔ ФИО ↔ класс» for 2025/2026 (invented names)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Коды участников"
+    ws.append(["Список кодов участников ВПР, 2025/2026 учебный год"])
+    ws.append(["№", "Код участника", "ФИО", "Класс"])
+    for i, (code, cls) in enumerate(classes.items()):
+        ws.append([i + 1, code, f"Ученик{'абвгдежзиклмнопрст'[i]}ов Иван", cls])
+    wb.save(path)
+    return path
+
+
+F1_CODES = [f"4010{i}" for i in (1, 2, 3, 5, 6, 7)] + [f"4020{i}" for i in range(1, 8)]
+
+
+def test_f1_after_a_code_list_finds_the_classes(empty_db, tmp_path):
+    listed = _code_list(tmp_path / "коды.xlsx", {c: "4А" if c < "40200" else "4Б" for c in F1_CODES})
+    _ok(empty_db, listed)
+    report = _ok(empty_db, F1)
+    p = report.previews[0]
+    assert (p.students_matched, p.students_new) == (13, 0)
+    assert _by_class(_results(empty_db)) == {"4А": 6, "4Б": 7}
+    assert all(r["full_name"] for r in _results(empty_db))
+
+
+def test_codes_of_one_ordinal_in_two_classes_are_asked_not_guessed(empty_db, tmp_path):
+    classes = {c: "4А" if c < "40200" else "4Б" for c in F1_CODES}
+    classes["40102"] = "4В"                               # ordinal 1: 4А and 4В — the school must say
+    _ok(empty_db, _code_list(tmp_path / "коды.xlsx", classes))
+    report = import_files(empty_db, [F1])
+    assert not report.ok
+    assert "порядковыми номерами: 1." in report.previews[0].missing_options["class_map"]
+    report = _ok(empty_db, F1, class_map={"1": "4А"})      # only the open ordinal is asked
+    assert any("1 — 4А (указан при загрузке); 2 — 4Б (по кодам участников)" in s
+               for s in report.previews[0].summary)
