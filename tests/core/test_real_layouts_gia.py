@@ -4,6 +4,7 @@ appeal protocol with «Прежние» / «Текущие» scores. Every numbe
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -28,7 +29,8 @@ def _results(db, subject: str) -> dict[str, dict]:
     found = store.rows(db, "SELECT st.full_name, c.label AS class, r.primary_score, r.mark, r.test_score, r.absent, "
                            "(SELECT count(*) FROM task_score ts WHERE ts.result_id = r.id) AS scores, "
                            "(SELECT sum(ts.score) FROM task_score ts WHERE ts.result_id = r.id) AS total "
-                           "FROM result r JOIN procedure p ON p.id = r.procedure_id JOIN subject s ON s.id = p.subject_id "
+                           "FROM result r JOIN procedure p ON p.id = r.procedure_id "
+                           "JOIN subject s ON s.id = p.subject_id "
                            "JOIN student st ON st.id = r.student_id LEFT JOIN class_group c ON c.id = r.class_id "
                            "WHERE s.name = ?", [subject])
     return {r.pop("full_name"): r for r in found}
@@ -41,7 +43,6 @@ def _tasks(db, pid: int) -> list[int]:
 def test_the_fixtures_are_protocols_and_keep_text_as_office_suites_do():
     assert [detect_kind(p) for p in (OGE, EGE, APPEAL)] == ["gia", "gia", "gia"]
     assert OGE.read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")      # a real .xls (BIFF in OLE2)
-    import sys
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from resave import has_shared_strings
 
@@ -88,8 +89,8 @@ def test_two_oge_exams_on_one_sheet_are_two_procedures(empty_db):
 def test_the_same_protocol_twice_changes_nothing(empty_db, tmp_path):
     assert import_files(empty_db, [OGE]).ok
     before = store.table_counts(empty_db)
-    copy = tmp_path / "02_2026.06.02.xls"              # another name, the same data
-    copy.write_bytes(OGE.read_bytes() + b"")
+    copy = tmp_path / "02_2026.06.02.xls"              # another name, the same bytes
+    copy.write_bytes(OGE.read_bytes())
     report = import_files(empty_db, [copy])
     assert report.ok, report.text()
     assert store.table_counts(empty_db)["result"] == before["result"] == 14
@@ -222,3 +223,13 @@ def test_blocks_without_averages_rows_and_an_ege_score_column_named_ball(empty_d
         "Орлова Ника Петровна": (6, 40, "11А"), "Сомов Ян Ильич": (3, 22, "11Б")}
     assert {n: (x["primary_score"], x["test_score"]) for n, x in social.items()} == {"Орлова Ника Петровна": (5, 51)}
     assert store.table_counts(empty_db)["student"] == 2
+
+
+def test_gia_9_and_gia_11_in_the_title_tell_the_exam():
+    from app.core.imports.gia import exam_kind
+
+    assert exam_kind("Протокол ГИА-9, 2026", set(), [], None) == "oge"
+    assert exam_kind("Результаты ГИА-11", {"mark"}, [], None) == "ege"
+    assert exam_kind("Протокол проверки результатов", {"mark"}, [11, 11], None) == "ege"
+    assert exam_kind("Протокол проверки результатов", {"mark"}, [], None) == "oge"
+    assert exam_kind("Протокол проверки результатов", {"primary"}, [], None) is None

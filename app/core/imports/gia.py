@@ -170,11 +170,14 @@ def detect(path: Path) -> float:
     return min(best, 1.0)
 
 
-def exam_kind(text: str, roles: set, grades: list[int], option: str | None) -> str | None:
+def exam_kind(text: str, roles: set, grades: list[int], option: str | None, *,
+              above: str | None = None) -> str | None:
+    """ОГЭ or ЕГЭ: the title, the option, a test-score column, the pupils' grades, the exam of the
+    block above (`above`), and last a five-point mark without a test score (ОГЭ)."""
     t = norm(text)
-    if re.search(r"\bегэ\b|единого государственного|единый государственный", t):
+    if re.search(r"\bегэ\b|единого государственного|единый государственный|\bгиа[- ]?11\b", t):
         return "ege"
-    if re.search(r"\bогэ\b|основного государственного|основной государственный", t):
+    if re.search(r"\bогэ\b|основного государственного|основной государственный|\bгиа[- ]?9\b", t):
         return "oge"
     if option in ("oge", "ege"):
         return option
@@ -184,6 +187,8 @@ def exam_kind(text: str, roles: set, grades: list[int], option: str | None) -> s
         common = max(set(grades), key=grades.count)
         if common in (9, 11):
             return {9: "oge", 11: "ege"}[common]
+    if above:
+        return above
     if "mark" in roles:               # a five-point mark and no test score: ОГЭ
         return "oge"
     return None
@@ -301,7 +306,8 @@ def _read_sheet(db, sheet: Sheet, heads: list[Head], path: Path, options, known,
         grades = [parse_class_label(c)[0] for r in range(part.first, part.end)
                   if "class" in cols and (c := clean_class_label(sheet.value(r, cols["class"])))]
         text = " ".join(title + part.lines + [sheet.name, path.stem.replace("_", " ")])
-        part.kind = kind = exam_kind(text, set(cols), grades, options.get("exam")) or (prev.kind if prev else None)
+        part.kind = kind = exam_kind(text, set(cols), grades, options.get("exam"),
+                                          above=prev.kind if prev else None)
         if kind is None:
             pv.missing_options["exam"] = "Не указано, ОГЭ это или ЕГЭ."
         if ctx.grade is None or (grades and ctx.grade not in grades):
@@ -358,7 +364,9 @@ def _rows(db, sheet: Sheet, parts: list[Part], options, known, pv: Preview, canc
     out, seen = [], {}
     for part in parts:
         ctx = part.ctx
-        matcher = matchers.get(ctx.year) or matchers.setdefault(ctx.year, Matcher(db, ctx.year, options.get("students")))
+        if ctx.year not in matchers:
+            matchers[ctx.year] = Matcher(db, ctx.year, options.get("students"))
+        matcher = matchers[ctx.year]
         for r in range(part.first, part.end):
             if r % 500 == 0:
                 check_cancel(cancel)
