@@ -226,7 +226,10 @@ def test_blocks_without_averages_rows_and_an_ege_score_column_named_ball(empty_d
 
 
 def test_gia_9_and_gia_11_in_the_title_tell_the_exam():
-    from app.core.imports.gia import exam_kind
+    from app.core.imports.gia import exam_date, exam_kind
+
+    assert exam_date("05_2026.05.27".replace("_", " ")) == "2026-05-27"
+    assert exam_date("Математика(2026.06.02)") == "2026-06-02" and exam_date("Дата: 03.06.2025") == "2025-06-03"
 
     assert exam_kind("Протокол ГИА-9, 2026", set(), [], None) == "oge"
     assert exam_kind("Результаты ГИА-11", {"mark"}, [], None) == "ege"
