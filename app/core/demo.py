@@ -92,6 +92,10 @@ def build_demo(db: sqlite_utils.Database, *, seed: int = 2025,
             f"INSERT INTO school (id, {', '.join(cols)}) VALUES (1, {', '.join('?' * len(cols))}) "
             f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols)}",
             [school[c] for c in cols])
+        from .settings import DEMO_KEY
+
+        db.execute("INSERT INTO settings (key, value) VALUES (?, 'true') "
+                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [DEMO_KEY])
         for table in _TABLE_ORDER:
             rows = builder.rows.get(table)
             if not rows:
@@ -165,11 +169,12 @@ class _Builder:
             surname, first, patr = name.split()
             self.staff[key] = (name, f"{surname} {first[0]}.{patr[0]}.")
             self.add("staff", full_name=name, position=position)
+        # Named and coded so that nobody takes it (or a packet made from it) for a real school.
         self.school = {
-            "full_name": ("Муниципальное бюджетное общеобразовательное учреждение «Средняя "
-                          f"общеобразовательная школа № {number}» Заречного муниципального округа"),
-            "short_name": f"МБОУ «СОШ № {number}»",
-            "code": str(code), "municipality": D.MUNICIPALITY, "region": D.REGION,
+            "full_name": (f"Демонстрационная школа № {number} (вымышленная школа для знакомства с "
+                          "программой; все люди и сведения выдуманы)"),
+            "short_name": f"Демонстрационная школа № {number}",
+            "code": f"ДЕМО-{code % 1000:03d}", "municipality": D.MUNICIPALITY, "region": D.REGION,
             "director": self.staff["dir"][0], "deputy": self.staff["uvr"][0],
             "address": (f"{rng.randint(160000, 169999)}, {D.REGION}, {D.MUNICIPALITY}, "
                         f"{D.SETTLEMENT}, {rng.choice(D.STREETS)}, д. {rng.randint(1, 60)}"),

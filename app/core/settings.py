@@ -17,3 +17,16 @@ def set_setting(db, key: str, value: Any) -> None:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, json.dumps(value, ensure_ascii=False)],
         )
+
+
+DEMO_KEY = "demo_school"          # true in the demo school's file (and in its packets' manifests)
+DEMO_NOTICE = ("Демонстрационная школа: все люди и сведения вымышлены. Её отчёты и пакет — только "
+               "для знакомства с программой, не для отправки в управление образования.")
+
+
+def is_demo(db) -> bool:
+    """True for the demo school: its title, Обзор, packets and Район say so."""
+    try:
+        return bool(get_setting(db, DEMO_KEY, False))
+    except Exception:  # noqa: BLE001 - a file without the settings table is no demo
+        return False

@@ -69,8 +69,11 @@ class AppContext(QtCore.QObject):
     def school_title(self) -> str:
         if self.db is None:
             return ""
+        from app.core.settings import is_demo
+
         row = store.school_row(self.db)
-        return row.get("short_name") or row.get("full_name") or (self.db_path.stem if self.db_path else "")
+        title = row.get("short_name") or row.get("full_name") or (self.db_path.stem if self.db_path else "")
+        return f"{title} (демонстрационная, данные вымышлены)" if is_demo(self.db) else title
 
     # -- notices and work -------------------------------------------------------------------
     def notify(self, topic: str = "all") -> None:

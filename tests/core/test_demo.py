@@ -206,7 +206,10 @@ def test_same_seed_same_data_other_seed_other_school(demo, other, tmp_path):
         again.close()
     a, b = store.school_row(demo), store.school_row(other)
     assert a["code"] != b["code"] and a["short_name"] != b["short_name"]
-    assert re.fullmatch(r"\d{6}", a["code"]) and re.fullmatch(r"МБОУ «СОШ № \d+»", a["short_name"])
+    # nobody takes the demo for a real school: its name, code and settings say what it is
+    assert re.fullmatch(r"ДЕМО-\d{3}", a["code"]) and re.fullmatch(r"Демонстрационная школа № \d+", a["short_name"])
+    from app.core.settings import is_demo
+    assert is_demo(demo) and is_demo(other) and not is_demo(again)
     assert dump(other)["result"] != dump(demo)["result"]
 
 
