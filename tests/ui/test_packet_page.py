@@ -209,3 +209,24 @@ def test_windows_removable_drives_by_drive_type():
             _Volume("G:/", "ЗАЩИЩЁН", read_only=True), _Volume("Z:/", "Сеть")]
     drives = _windows_removable(vols, types.get)
     assert drives == [Drive(Path("E:/"), "KINGSTON (E:)", 8 << 30)]
+
+
+def test_empty_school_cannot_go_on_without_a_school_year(ctx, qtbot, empty_db_path):
+    ctx.open_db(empty_db_path)
+    p = PacketPage(ctx)
+    qtbot.addWidget(p)
+    p.refresh()
+    assert not p.next_btn.isEnabled()
+    texts = [p.check_list.item(i).text() for i in range(p.check_list.count())]
+    assert any("нет ни одного учебного года" in t and "Импорт" in t for t in texts)
+    p.next()
+    assert p.current_step() == 0
+
+
+def test_demo_school_packet_check_says_it_is_a_demo(ctx, qtbot, demo_db_path):
+    ctx.open_db(demo_db_path)
+    p = PacketPage(ctx)
+    qtbot.addWidget(p)
+    p.refresh()
+    assert "Демонстрационная школа" in p.check_list.item(0).text()
+    assert p.next_btn.isEnabled()

@@ -337,6 +337,21 @@ class PacketPage(QtWidgets.QWidget):
             self.fill_destinations()
         if step == CHECK:
             self.run_check()
+        self._update_next()
+
+    def has_periods(self) -> bool:
+        return self.ctx.db is not None and bool(core.period_choices(self.ctx.db))
+
+    def _update_next(self) -> None:
+        """«Далее →» only when there is something to send: a school year (or quarter) to choose."""
+        step = self.current_step()
+        ok = True
+        if step in (CHECK, PERIOD):
+            ok = self.has_periods() and (step != PERIOD or self.period_value() is not None)
+        self.next_btn.setEnabled(ok)
+        self.next_btn.setToolTip("" if ok else "В базе нет ни одного учебного года: пакет не за что "
+                                 "формировать. Загрузите отметки или результаты (Файл → Импорт…) или "
+                                 "заполните план на учебный год.")
 
     def current_step(self) -> int:
         return self.stack.currentIndex()
@@ -347,6 +362,8 @@ class PacketPage(QtWidgets.QWidget):
 
     def next(self) -> None:
         step = self.current_step()
+        if not self.next_btn.isEnabled():
+            return
         if step == DEST:
             if self.destination() is None:
                 QtWidgets.QMessageBox.information(self, "Объектив", "Выберите носитель или папку.")
@@ -385,6 +402,22 @@ class PacketPage(QtWidgets.QWidget):
             self.check_list.addItem("Откройте базу школы, чтобы сформировать пакет.")
             return
         style = self.style()
+        from app.core.settings import DEMO_NOTICE, is_demo
+
+        if is_demo(self.ctx.db):
+            item = QtWidgets.QListWidgetItem(
+                style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MessageBoxWarning), DEMO_NOTICE)
+            item.setForeground(QtGui.QColor(DANGER))
+            self.check_list.addItem(item)
+        if not self.has_periods():
+            item = QtWidgets.QListWidgetItem(
+                style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MessageBoxCritical),
+                "В базе нет ни одного учебного года, и пакет формировать не за что. Загрузите отметки "
+                "журнала или результаты ВПР, ОГЭ, ЕГЭ (Файл → Импорт…) или заполните план мероприятий "
+                "на учебный год, затем вернитесь сюда.")
+            item.setForeground(QtGui.QColor(DANGER))
+            self.check_list.addItem(item)
+            return
         try:
             warnings = core.preflight(self.ctx.db, period=self.period_value())
         except UserError as exc:
@@ -425,6 +458,8 @@ class PacketPage(QtWidgets.QWidget):
     def _period_changed(self, *_args) -> None:
         self.year_combo.setEnabled(self.year_radio.isChecked())
         self.quarter_combo.setEnabled(self.quarter_radio.isChecked())
+        if hasattr(self, "next_btn"):
+            self._update_next()
         if self.ctx.db is None or self.period_value() is None:
             self.period_note.setText("")
             return
