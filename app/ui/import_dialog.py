@@ -473,6 +473,14 @@ class ImportDialog(FileDropTarget, QtWidgets.QDialog):
         self.batch_table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         self.batch_table.itemSelectionChanged.connect(self._update_undo_button)
         layout.addWidget(self.batch_table, 1)
+        self.batches_empty = QtWidgets.QLabel(
+            "Журнал пока пуст: в эту базу ещё ничего не загружали. Нажмите «Добавить файлы…» на вкладке "
+            "«Предварительный просмотр» или перетащите файлы в это окно: отметки из электронного журнала "
+            "(«Табель успеваемости», итоговые отметки), формы ВПР из ФИС ОКО, протоколы ОГЭ и ЕГЭ, план "
+            "мероприятий. После загрузки здесь появится строка, и любой импорт можно будет отменить.")
+        self.batches_empty.setWordWrap(True)
+        self.batches_empty.setStyleSheet("color: #5a6470; padding: 12px;")
+        layout.addWidget(self.batches_empty)
         row = QtWidgets.QHBoxLayout()
         row.addStretch(1)
         self.undo_button = QtWidgets.QPushButton("Отменить этот импорт")
@@ -677,6 +685,8 @@ class ImportDialog(FileDropTarget, QtWidgets.QDialog):
                 table.setItem(r, c, item)
         table.resizeColumnsToContents()
         table.horizontalHeader().setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        table.setVisible(bool(batches))
+        self.batches_empty.setVisible(not batches)
         self._update_undo_button()
 
     def selected_batch(self) -> dict | None:

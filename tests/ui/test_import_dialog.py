@@ -184,3 +184,10 @@ def test_preview_says_what_loading_would_change(ctx, dialog_for):
     text = panel.impact_label.text()
     assert "новых отметок 36" in text and "новых учащихся 12" in text
     assert store.rows(ctx.db, "SELECT count(*) AS n FROM journal_mark")[0]["n"] == 0
+
+
+def test_empty_journal_explains_itself(ctx, dialog_for):
+    dlg = dialog_for([])
+    assert dlg.tabs.currentWidget() is dlg.batches_tab
+    assert not dlg.batch_table.isVisible() and dlg.batches_empty.isVisible()
+    assert "ещё ничего не загружали" in dlg.batches_empty.text()
