@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import xlsx_safe
 from .analysis.flags import FLAG_TITLES
 from .errors import UserError, check_cancel
-from .fsutil import atomic_path
 from .packet import verify_packet
 
 LEVEL_LABELS = {"risk": "риск", "attention": "внимание"}
@@ -240,8 +240,7 @@ def write_summary_xlsx(result: SummaryResult, out: str | os.PathLike) -> Path:
     _flags_sheet(wb.create_sheet("Признаки"), result)
     _packets_sheet(wb.create_sheet("Пакеты"), result)
     try:
-        with atomic_path(out) as tmp:
-            wb.save(tmp)
+        xlsx_safe.save(wb, out)              # what a packet says is written as text, never a formula
     except OSError as exc:
         raise UserError(f"Не удалось записать сводку «{out}»: {exc.strerror or exc}.") from exc
     result.out = out
@@ -263,7 +262,7 @@ def _header(ws, row: int, headers: list[str], widths: list[int], st: dict) -> No
     from openpyxl.utils import get_column_letter
 
     for c, (text, width) in enumerate(zip(headers, widths), 1):
-        cell = ws.cell(row=row, column=c, value=text)
+        cell = xlsx_safe.put(ws, row, c, text)
         cell.font, cell.fill, cell.alignment, cell.border = (st["head_font"], st["head_fill"],
                                                             st["wrap"], st["border"])
         ws.column_dimensions[get_column_letter(c)].width = width
@@ -272,16 +271,16 @@ def _header(ws, row: int, headers: list[str], widths: list[int], st: dict) -> No
 def _summary_sheet(ws, result: SummaryResult) -> None:
     st = _styles()
     accepted = sum(1 for p in result.packets if p.status == "accepted")
-    ws["A1"] = "Сводка по пакетам школ: показатели объективности оценочных процедур"
-    ws["A1"].font = st["title"]
-    ws["A2"] = (f"Составлена {_dt.date.today():%d.%m.%Y}. Пакетов прочитано: {len(result.packets)}, "
+    xlsx_safe.put(ws, 1, 1, "Сводка по пакетам школ: показатели объективности оценочных процедур",
+                  font=st["title"])
+    xlsx_safe.put(ws, 2, 1, f"Составлена {_dt.date.today():%d.%m.%Y}. Пакетов прочитано: {len(result.packets)}, "
                 f"принято: {accepted}. Школы упорядочены по признакам риска. Пустая клетка — нет данных.")
     _header(ws, HEADER_ROW, [c[0] for c in COLUMNS], [c[3] for c in COLUMNS], st)
     ws.row_dimensions[HEADER_ROW].height = 62
     for n, school in enumerate(result.schools, 1):
         r = HEADER_ROW + n
         for c, (_, key, fmt, _) in enumerate(COLUMNS, 1):
-            cell = ws.cell(row=r, column=c, value=_cell_value(school, key, n))
+            cell = xlsx_safe.put(ws, r, c, _cell_value(school, key, n))
             cell.border = st["border"]
             if fmt:
                 cell.number_format = fmt
@@ -291,9 +290,9 @@ def _summary_sheet(ws, result: SummaryResult) -> None:
     _highlight(ws, HEADER_ROW + 1, last)
     if result.notes:
         r = last + 2
-        ws.cell(row=r, column=1, value="Примечания").font = st["head_font"]
+        xlsx_safe.put(ws, r, 1, "Примечания", font=st["head_font"])
         for k, note in enumerate(result.notes, 1):
-            ws.cell(row=r + k, column=2, value=note).alignment = st["left"]
+            xlsx_safe.put(ws, r + k, 2, note, align=st["left"])
 
 
 def _highlight(ws, first: int, last: int) -> None:
@@ -346,7 +345,7 @@ def _charts(wb, ws, n: int) -> None:
     if n == 0:
         return
     sheet = wb.create_sheet("Диаграммы")
-    sheet["A1"] = "Сравнение школ (данные — лист «Сводка»)"
+    xlsx_safe.put(sheet, 1, 1, "Сравнение школ (данные — лист «Сводка»)")
     charts = [
         _bar_chart("Индекс необъективности ВПР и ОГЭ, %", ws, [6, 7], n, y_title="%"),
         _bar_chart("Выполнение плана мероприятий, %", ws, [5], n, y_title="%"),
@@ -372,7 +371,7 @@ def _flags_sheet(ws, result: SummaryResult) -> None:
                       f.get("procedure") or "",
                       f.get("subject") or "", f.get("class") or "", f.get("reason") or ""]
             for c, v in enumerate(values, 1):
-                cell = ws.cell(row=r, column=c, value=v)
+                cell = xlsx_safe.put(ws, r, c, v)
                 cell.alignment, cell.border = st["left"], st["border"]
             r += 1
     ws.freeze_panes = "A2"
@@ -390,6 +389,6 @@ def _packets_sheet(ws, result: SummaryResult) -> None:
     labels = {"accepted": "принят", "rejected": "отклонён", "replaced": "заменён"}
     for r, p in enumerate(result.packets, 2):
         for c, v in enumerate([p.path.name, p.school, labels[p.status], p.reason], 1):
-            cell = ws.cell(row=r, column=c, value=v)
+            cell = xlsx_safe.put(ws, r, c, v)
             cell.alignment, cell.border = st["left"], st["border"]
     ws.freeze_panes = "A2"

@@ -6,8 +6,12 @@ per-student rows under anonymous codes only) and the school's documents (plan, e
 analysis). The format is described for municipalities in docs/packet-format.md and fixed by the
 JSON Schemas in resources/schemas/. No student name ever goes into a packet.
 
-Writing is safe: the ZIP goes to a temporary name in the destination folder, is read back and every
-hash checked, and only then renamed; a full or removed drive leaves no file with the final name.
+Writing is safe: the ZIP goes to a temporary name in the destination folder («.objektiv_….zip.<pid>-….part»),
+is read back and every hash checked, and only then renamed; a full or removed drive leaves no file
+with the final name. A temporary left by a crash is removed by the next write into that folder and
+is never accepted as a packet. The anonymised copy of the school the documents are made from lives
+in memory only (packet_data.anonymised_copy); temporary folders a crashed older run left in the
+system's temporary folder are removed on the next write.
 """
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ from typing import BinaryIO, Callable
 from app import __version__
 
 from .errors import UserError, check_cancel
-from .fsutil import atomic_path, sha256_bytes
+from .fsutil import sha256_bytes
 from .packet_data import (DATA_FORMAT, REDACTED, SCHEMA_VERSION, Period, Redactor,  # noqa: F401
                           anonymised_copy, choose_plan, collect_data, collect_plan, evidence_totals,
                           period_choices, preflight, resolve_period, schedule_present, school_info)
@@ -89,6 +93,108 @@ def _os_message(exc: OSError, target: Path, need: int) -> str:
     return f"Не удалось записать пакет в «{where}»: {exc.strerror or exc}. Пакет не записан."
 
 
+PART_SUFFIX = ".part"
+
+
+def _part_name(target: Path) -> Path:
+    """A hidden temporary beside `target` naming the writing process (so a crash can be told from
+    a write in progress)."""
+    return target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(3).hex()}{PART_SUFFIX}")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return False              # on Windows an old temporary is judged by its age alone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True               # alive, but another user's
+    return True
+
+
+STALE_AGE = 3600.0                # seconds after which any temporary of ours is stale
+
+
+def _stale(path: Path, pid_text: str) -> bool:
+    """A temporary of a crashed run: its process is gone, or it is older than STALE_AGE."""
+    import time
+
+    try:
+        age = time.time() - path.lstat().st_mtime
+    except OSError:
+        return False
+    try:
+        pid = int(pid_text)
+    except ValueError:
+        return age > STALE_AGE
+    return age > STALE_AGE or not _pid_alive(pid)
+
+
+_PART_RE = re.compile(r"\.objektiv_[^/\\]*\.zip\.(\d+)-[0-9a-f]+\.part")
+_OLD_PART_RE = re.compile(r"\.objektiv_[^/\\]*\.zip\.[A-Za-z0-9_]+\.part")   # atomic_path's names
+
+
+def remove_stale_temporaries(folder: str | os.PathLike) -> list[Path]:
+    """Remove unfinished packet files («.objektiv_….zip.….part») that a crashed write left in
+    `folder`; returns what was removed. Files of a write still running are left alone."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _PART_RE.fullmatch(entry.name)
+        old = m is None and _OLD_PART_RE.fullmatch(entry.name)
+        if not (m or old) or not entry.is_file(follow_symlinks=False):
+            continue
+        path = Path(entry.path)
+        if _stale(path, m.group(1) if m else ""):
+            try:
+                path.unlink()
+                removed.append(path)
+            except OSError:
+                pass
+    return removed
+
+
+def remove_stale_work_folders(root: str | os.PathLike | None = None) -> list[Path]:
+    """Remove the temporary folders a crashed packet write left in the system's temporary folder:
+    «objektiv-anon-*» (older versions kept a copy of the school there) and «objektiv-packet-<pid>-*»
+    (the documents of a packet being written). Only the current user's folders are touched."""
+    import shutil
+
+    root = Path(root or tempfile.gettempdir())
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return removed
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(("objektiv-anon-", "objektiv-packet-")):
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False):
+                continue
+            if uid is not None and entry.stat(follow_symlinks=False).st_uid != uid:
+                continue
+        except OSError:
+            continue
+        path = Path(entry.path)
+        if name.startswith("objektiv-packet-"):
+            if not _stale(path, name[len("objektiv-packet-"):].split("-", 1)[0]):
+                continue
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            removed.append(path)
+    return removed
+
+
 def assemble_packet(target: str | os.PathLike, head: dict, members: list[tuple[str, bytes]], *,
                     opener: Callable[[Path], BinaryIO] | None = None) -> Path:
     """Write the ZIP: manifest.json (head + one entry per member) then the members; temp name in
@@ -98,26 +204,55 @@ def assemble_packet(target: str | os.PathLike, head: dict, members: list[tuple[s
     manifest = {**head, "files": entries}
     when = _dt.datetime.fromisoformat(head["created_at"])
     need = sum(len(d) for _, d in members) + 65536
+    tmp: Path | None = None
     try:
-        if target.parent.is_dir() and _free_space(target.parent) < need:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target.parent)
+        if _free_space(target.parent) < need:
             raise OSError(errno.ENOSPC, "no space")
-        with atomic_path(target) as tmp:
-            with (opener or _default_opener)(tmp) as fh:
-                with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-                    zf.writestr(_zip_info(MANIFEST, when), _json_bytes(manifest))
-                    for name, data in members:
-                        zf.writestr(_zip_info(name, when), data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            if os.name == "posix":
-                os.chmod(tmp, 0o644)        # a document to hand over, not a private temp file
-            check = verify_packet(tmp)
-            if not check.ok:
-                raise UserError("Записанный пакет не прошёл проверку при чтении обратно: "
-                                + "; ".join(check.problems) + ". Файл удалён; повторите запись.")
+        tmp = _part_name(target)
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        with (opener or _default_opener)(tmp) as fh:
+            with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+                zf.writestr(_zip_info(MANIFEST, when), _json_bytes(manifest))
+                for name, data in members:
+                    zf.writestr(_zip_info(name, when), data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        check = _verify_file(tmp)
+        if not check.ok:
+            raise UserError("Записанный пакет не прошёл проверку при чтении обратно: "
+                            + "; ".join(check.problems) + ". Файл удалён; повторите запись.")
+        if os.name == "posix":
+            os.chmod(tmp, 0o644)        # a document to hand over, not a private temp file
+        os.replace(tmp, target)
+        tmp = None
+        _sync_folder(target.parent)
     except OSError as exc:
         raise UserError(_os_message(exc, target, need)) from exc
+    finally:
+        if tmp is not None:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
     return target
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); harmless where folders cannot be opened."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _free_space(folder: Path) -> int:
@@ -141,14 +276,15 @@ def write_packet(db, out_dir: str | os.PathLike, *, period: str | None = None,
     steps = 8
     report = progress or (lambda done, total: None)
     report(0, steps)
-    with anonymised_copy(db) as (anon, redactor):
+    remove_stale_work_folders()
+    with anonymised_copy(db, keep_evidence=include_evidence) as (anon, redactor):
         analysis = analyze(anon, year=per.year)
         data, blobs = collect_data(anon, per, analysis=analysis, include_evidence=include_evidence,
                                    redactor=redactor)
         check_cancel(cancel)
         report(1, steps)
         members = [(DATA, _json_bytes(data))]
-        with tempfile.TemporaryDirectory(prefix="objektiv-packet-") as tmp:
+        with tempfile.TemporaryDirectory(prefix=f"objektiv-packet-{os.getpid()}-") as tmp:
             for k, (name, make) in enumerate(_documents(anon, per, data["plan"] is not None, cancel), 2):
                 path = Path(tmp) / name
                 make(path)
@@ -290,8 +426,18 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def verify_packet(path: str | os.PathLike) -> VerifyResult:
-    """Check a packet: ZIP safety, manifest schema, every file listed, present and unchanged."""
+    """Check a packet: ZIP safety, manifest schema, every file listed, present and unchanged.
+    An unfinished write («….part») is never a packet, whatever it holds."""
     path = Path(path)
+    if path.name.lower().endswith(PART_SUFFIX):
+        res = VerifyResult(path)
+        res.problems.append(f"«{path.name}» — незавершённая запись пакета (временный файл), а не "
+                            "пакет; запишите пакет заново")
+        return res
+    return _verify_file(path)
+
+
+def _verify_file(path: Path) -> VerifyResult:
     res = VerifyResult(path)
     if not path.is_file():
         res.problems.append(f"файл «{path.name}» не найден")

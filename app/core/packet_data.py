@@ -12,17 +12,16 @@ import contextlib
 import datetime as _dt
 import re
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from . import store
 from .errors import UserError
+from .redact import REDACTED, Redactor  # noqa: F401 - part of this module's interface
 
 DATA_FORMAT = "objektiv-packet-data"
 SCHEMA_VERSION = 1
-REDACTED = "[обучающийся]"
 _QUARTER_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
@@ -373,43 +372,8 @@ def _observer_share(ind: dict, procs: list[dict], pct_key: str, count_key: str) 
 
 
 # ---------------------------------------------------------------------------------------------
-# Anonymity: free text typed by the school may name a pupil; such names are replaced
+# Anonymity: free text typed by the school may name a pupil; such names are replaced (app.core.redact)
 # ---------------------------------------------------------------------------------------------
-class Redactor:
-    """Replaces pupils' names (full, «Фамилия Имя», «Имя Фамилия») in any text with a placeholder."""
-
-    def __init__(self, full_names: list[str]):
-        forms: set[str] = set()
-        self.surnames: set[str] = set()
-        for full in full_names:
-            parts = (full or "").split()
-            if len(parts) < 2:
-                continue
-            self.surnames.update({parts[0], parts[1]})
-            forms.update({" ".join(parts), f"{parts[0]} {parts[1]}", f"{parts[1]} {parts[0]}"})
-        ordered = sorted(forms, key=len, reverse=True)
-        self._re = re.compile("|".join(map(re.escape, ordered))) if ordered else None
-
-    def text(self, value: str) -> str:
-        if self._re is None or not any(w in self.surnames for w in re.findall(r"\w+", value)):
-            return value
-        return self._re.sub(REDACTED, value)
-
-    def walk(self, obj):
-        if isinstance(obj, str):
-            return self.text(obj)
-        if isinstance(obj, list):
-            return [self.walk(v) for v in obj]
-        if isinstance(obj, dict):
-            return {k: self.walk(v) for k, v in obj.items()}
-        return obj
-
-    @classmethod
-    def for_db(cls, db) -> "Redactor":
-        names = [r[0] for r in db.execute("SELECT full_name FROM student WHERE full_name IS NOT NULL")]
-        return cls(names)
-
-
 def school_info(db) -> dict:
     s = store.school_row(db)
     return {"name": s.get("full_name") or s.get("short_name") or "", "code": s.get("code") or "",
@@ -421,41 +385,72 @@ REDACT_COLUMNS = {
     "plan": ("title",), "plan_section": ("title",),
     "plan_item": ("task", "measure", "deadline_text", "responsible", "expected_result", "note"),
     "execution": ("note",), "evidence": ("file_name",), "procedure": ("title",),
+    "import_batch": ("file_name",),
 }
 
 
 @contextlib.contextmanager
-def anonymised_copy(db) -> Iterator[tuple[object, Redactor]]:
-    """A private copy of the school DB with no pupil names in it: names removed from the roster,
-    replaced in free text, the analysis set to show codes. Every document of the packet is made
-    from this copy, so none can print a name, whatever module writes it."""
-    with tempfile.TemporaryDirectory(prefix="objektiv-anon-") as tmp:
-        path = Path(tmp) / "anon.db"
-        target = sqlite3.connect(str(path))
-        try:
-            db.conn.backup(target)
-        finally:
-            target.close()
-        copy = store.open_db(path)
-        try:
-            redactor = Redactor.for_db(copy)
-            with copy.atomic():
-                for table, cols in REDACT_COLUMNS.items():
-                    _redact_table(copy, table, cols, redactor)
-                copy.execute("UPDATE student SET full_name = NULL")
-                copy.execute("INSERT INTO settings (key, value) VALUES ('analysis.student_display', "
-                             "'\"codes\"') ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-            yield copy, redactor
-        finally:
-            copy.close()
+def anonymised_copy(db, *, keep_evidence: bool = False) -> Iterator[tuple[object, Redactor]]:
+    """A copy of the school DB with no pupil names in it, held in memory only: names removed from
+    the roster, replaced in free text, the analysis set to show codes. Every document of the packet
+    is made from this copy, so none can print a name, whatever module writes it.
+
+    The copy is built row by row with the names already taken out, so no page holding a name is
+    ever written, not even to a temporary file. Evidence files are left out (their sizes and hashes
+    stay) unless `keep_evidence`, when the packet carries them anyway."""
+    redactor = Redactor.for_db(db)
+    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    try:
+        _copy_redacted(db, conn, redactor, keep_evidence)
+        copy = store.sqlite_utils.Database(conn, execute_plugins=False)
+        conn.execute("PRAGMA foreign_keys = ON")
+        with copy.atomic():
+            copy.execute("INSERT INTO settings (key, value) VALUES ('analysis.student_display', "
+                         "'\"codes\"') ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        yield copy, redactor
+    finally:
+        conn.close()
 
 
-def _redact_table(db, table: str, cols: tuple[str, ...], redactor: Redactor) -> None:
-    for row in db.execute(f"SELECT id, {', '.join(cols)} FROM {table}").fetchall():
-        new = [redactor.text(v) if isinstance(v, str) else v for v in row[1:]]
-        if new != list(row[1:]):
-            db.execute(f"UPDATE {table} SET {', '.join(c + ' = ?' for c in cols)} WHERE id = ?",
-                       [*new, row[0]])
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _copy_redacted(src, dst: sqlite3.Connection, redactor: Redactor, keep_evidence: bool) -> None:
+    """Schema and rows of `src` into the empty `dst`, free text redacted on the way."""
+    objects = src.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+                          "AND name NOT LIKE 'sqlite_%' ORDER BY rowid").fetchall()
+    tables = [(name, sql) for kind, name, sql in objects if kind == "table"]
+    dst.execute("PRAGMA foreign_keys = OFF")
+    dst.execute("PRAGMA ignore_check_constraints = ON")   # evidence rows without their bytes
+    for _, sql in tables:
+        dst.execute(sql)
+    with dst:
+        for table, _ in tables:
+            cols = [r[1] for r in src.execute(f"PRAGMA table_info({_quote(table)})").fetchall()]
+            picks = []
+            for c in cols:
+                if (table, c) == ("student", "full_name"):
+                    picks.append("NULL")
+                elif (table, c) == ("evidence", "data") and not keep_evidence:
+                    picks.append("X''")
+                else:
+                    picks.append(_quote(c))
+            free = [i for i, c in enumerate(cols) if c in REDACT_COLUMNS.get(table, ())]
+            cur = src.execute(f"SELECT {', '.join(picks)} FROM {_quote(table)}")
+            insert = (f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, cols))}) "
+                      f"VALUES ({', '.join('?' * len(cols))})")
+            while batch := cur.fetchmany(2000):
+                if free:
+                    batch = [tuple(redactor.text(v) if k in free and isinstance(v, str) else v
+                                   for k, v in enumerate(row)) for row in batch]
+                dst.executemany(insert, batch)
+    for kind, _, sql in objects:
+        if kind != "table":
+            dst.execute(sql)
+    for pragma in ("user_version", "application_id"):
+        dst.execute(f"PRAGMA {pragma} = {int(src.execute(f'PRAGMA {pragma}').fetchone()[0])}")
+    dst.execute("PRAGMA ignore_check_constraints = OFF")
 
 
 def collect_data(db, period: Period, *, analysis: dict | None = None, include_evidence: bool = False,
@@ -479,7 +474,9 @@ def collect_data(db, period: Period, *, analysis: dict | None = None, include_ev
         "analysis": {k: analysis.get(k) for k in ("comparisons", "flags", "indicators")},
         "indicators": key_indicators(analysis, procs, plan, rechecks),
     }
-    return (redactor or Redactor.for_db(db)).walk(data), blobs
+    redactor = redactor or Redactor.for_db(db)
+    # the school's own name and codes are not free text; everything else is searched for names
+    return {k: (v if k in ("format", "school", "period") else redactor.walk(v)) for k, v in data.items()}, blobs
 
 
 # ---------------------------------------------------------------------------------------------
@@ -513,16 +510,34 @@ def preflight(db, period: str | None = None) -> list[str]:
 
 
 def _names_in_plan(db, plan: dict) -> list[str]:
-    """Items whose text names a pupil: the packet replaces the name, the deputy should know."""
+    """Items whose text names a pupil: the packet replaces each mention, the deputy should know."""
     redactor = Redactor.for_db(db)
-    fields = ("task", "measure", "responsible", "expected_result", "note")
-    hits = [it["number"] for sec in plan["sections"] for it in sec["items"]
-            if any(redactor.text(it[f] or "") != (it[f] or "") for f in fields)
-            or any(redactor.text(e["note"]) != e["note"] for e in it["executions"])]
+    fields = ("task", "measure", "deadline_text", "responsible", "expected_result", "note")
+    hits, total = [], 0
+    for sec in plan["sections"]:
+        for it in sec["items"]:
+            texts = [it[f] or "" for f in fields] + [e["note"] or "" for e in it["executions"]]
+            texts += [ev["name"] or "" for ev in it["evidence"]]
+            found = sum(redactor.mentions(t) for t in texts)
+            if found:
+                hits.append(it["number"])
+                total += found
     if not hits:
         return []
-    return [f"В тексте плана названы обучающиеся (пункты {', '.join(hits[:10])}). В пакете их имена "
-            f"будут заменены на «{REDACTED}»; лучше исправить текст плана."]
+    more = f" и ещё {len(hits) - 10}" if len(hits) > 10 else ""
+    return [f"В тексте плана названы обучающиеся (пункты {', '.join(hits[:10])}{more}): "
+            f"{_mentions_text(total)}. В пакете каждое будет заменено на «{REDACTED}»; "
+            "лучше исправить текст плана."]
+
+
+def _mentions_text(n: int) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        word = "упоминание"
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        word = "упоминания"
+    else:
+        word = "упоминаний"
+    return f"{n} {word} имён"
 
 
 def _short(text: str, n: int = 60) -> str:

@@ -293,23 +293,17 @@ def setup_print(ws, *, landscape_mode: bool = True, header_rows: tuple[int, int]
 
 
 def save_workbook(wb, out: str | Path) -> Path:
-    out = Path(out)
-    with atomic_path(out) as tmp:
-        wb.save(tmp)
-    return out
+    """Save through the one XLSX writer (user text as text; temporary name, then rename)."""
+    from ..xlsx_safe import save
+
+    return save(wb, out)
 
 
 def write_cell(ws, row: int, col: int, value, *, font=None, align=None, border=None, fill=None):
-    cell = ws.cell(row=row, column=col, value=value)
-    if font is not None:
-        cell.font = font
-    if align is not None:
-        cell.alignment = align
-    if border is not None:
-        cell.border = border
-    if fill is not None:
-        cell.fill = fill
-    return cell
+    """Write a cell through the one XLSX writer: text is stored as text, never as a formula."""
+    from ..xlsx_safe import put
+
+    return put(ws, row, col, value, font=font, align=align, border=border, fill=fill)
 
 
 ProgressFn = Callable[[int, int], None] | None
