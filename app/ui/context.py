@@ -19,6 +19,7 @@ class AppContext(QtCore.QObject):
     changed = Signal(str)
     navigate = Signal(str, object)
     import_requested = Signal(list)
+    file_choice_requested = Signal()          # «Импорт…» pressed on a page: the window asks for files
 
     def __init__(self, parent: QtCore.QObject | None = None, *, qsettings: QtCore.QSettings | None = None):
         super().__init__(parent)
@@ -74,6 +75,9 @@ class AppContext(QtCore.QObject):
         row = store.school_row(self.db)
         title = row.get("short_name") or row.get("full_name") or (self.db_path.stem if self.db_path else "")
         return f"{title} (демонстрационная, данные вымышлены)" if is_demo(self.db) else title
+
+    def request_file_choice(self, *_args) -> None:
+        self.file_choice_requested.emit()
 
     # -- notices and work -------------------------------------------------------------------
     def notify(self, topic: str = "all") -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.core.errors import Cancelled, UserError
-from app.core.imports import KINDS, import_files, list_batches, undo_import
+from app.core.imports import IMPORT_FILE_FILTER, KINDS, import_files, list_batches, undo_import
 from app.core.imports import review
 
 from .common import FileDropTarget
@@ -538,7 +538,7 @@ class ImportDialog(FileDropTarget, QtWidgets.QDialog):
     def choose_files(self) -> None:
         paths, _ = QtWidgets.QFileDialog.getOpenFileNames(
             self, "Добавить файлы", str(self.paths[-1].parent if self.paths else Path.home()),
-            "Таблицы и документы (*.xlsx *.xlsm *.csv *.txt *.docx);;Все файлы (*)")
+            IMPORT_FILE_FILTER)
         self.add_files([Path(p) for p in paths])
 
     def add_files(self, paths: list[Path]) -> None:

@@ -53,6 +53,7 @@ class MainWindow(FileDropTarget, QtWidgets.QMainWindow):
         ctx.db_opened.connect(self._on_db_opened)
         ctx.navigate.connect(self._on_navigate)
         ctx.import_requested.connect(self._open_import_dialog)
+        ctx.file_choice_requested.connect(self.import_files)
         self._restore_geometry()
         self._update_title()
 
@@ -213,10 +214,12 @@ class MainWindow(FileDropTarget, QtWidgets.QMainWindow):
 
     # -- other actions -----------------------------------------------------------------------
     def import_files(self) -> None:
+        from app.core.imports import IMPORT_FILE_FILTER
+
         start = str(self.ctx.qsettings.value("import/last_dir") or Path.home())
         paths, _ = QtWidgets.QFileDialog.getOpenFileNames(
             self, "Импорт файлов", start,
-            "Таблицы и документы (*.xlsx *.xlsm *.csv *.txt *.docx);;Все файлы (*)")
+            IMPORT_FILE_FILTER)
         if paths:
             self.ctx.qsettings.setValue("import/last_dir", str(Path(paths[0]).parent))
             self.ctx.import_requested.emit(paths)

@@ -34,6 +34,10 @@ OPTION_HINTS = {"year": "--year 2024/2025", "class_label": "--class 5А", "subje
                 "grade": "--grade 5", "exam": "--exam oge или --exam ege",
                 "period": "--period «2 четверть» (или период в имени файла)",
                 "class_map": "--class-map 1=4А,2=4Б", "task_max": "--task-max 1=2,2=1,3.1=1"}
+# What the file choosers of Импорт offer: every spreadsheet format the reader takes, text tables, plans.
+IMPORT_SUFFIXES = (".xlsx", ".xls", ".ods", ".xlsm", ".xlsb", ".csv", ".txt", ".tsv", ".docx")
+IMPORT_FILE_FILTER = ("Таблицы и документы (" + " ".join(f"*{s}" for s in IMPORT_SUFFIXES) + ");;"
+                      "Все файлы (*)")
 _PREVIEW_SHARE = 700          # progress: previews take 0…700 of 1000, the commit the rest
 
 
@@ -605,5 +609,5 @@ def undo_import(db, batch_id: int, *, cancel: Callable[[], bool] | None = None) 
     return text
 
 
-__all__ = ["ChangeLog", "ImportReport", "FileOutcome", "Impact", "import_files", "undo_import", "list_batches",
+__all__ = ["IMPORT_FILE_FILTER", "IMPORT_SUFFIXES", "ChangeLog", "ImportReport", "FileOutcome", "Impact", "import_files", "undo_import", "list_batches",
            "detect_kind", "importer", "KIND_LABELS", "Cancelled"]
