@@ -76,7 +76,7 @@ def _build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("import", help="импорт файлов (ВПР, журнал, ГИА, план)")
     s.add_argument("files", nargs="+", type=Path, metavar="FILE",
                    help="файлы: формы ВПР (xlsx), выгрузки журнала (xlsx, csv), протоколы ГИА, план (docx, xlsx)")
-    s.add_argument("--kind", default="auto", choices=["auto", "vpr", "journal", "gia", "plan"],
+    s.add_argument("--kind", default="auto", choices=["auto", "vpr", "journal", "gia", "plan", "schedule", "curriculum"],
                    help="вид файлов; auto (по умолчанию) — определить по содержимому")
     s.add_argument("--dry-run", action="store_true", help="только показать, что будет загружено")
     s.add_argument("--year", help="учебный год, если его нет в файле (например 2024/2025)")
@@ -106,6 +106,16 @@ def _build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("analysis-report", help="аналитический отчёт — PDF или XLSX")
     s.add_argument("out", type=Path, metavar="OUT.pdf|OUT.xlsx")
     s.add_argument("--year", help="учебный год")
+
+    s = sub.add_parser("schedule-check", help="проверить график оценочных процедур по федеральным правилам")
+    s.add_argument("--year", help="учебный год, например 2025/2026 (по умолчанию последний)")
+    s.add_argument("--json", action="store_true", help="вывести JSON")
+    s = sub.add_parser("schedule-xlsx", help="график оценочных процедур — XLSX для сайта школы")
+    s.add_argument("out", type=Path, metavar="OUT.xlsx")
+    s.add_argument("--year", help="учебный год (по умолчанию последний)")
+    s = sub.add_parser("schedule-pdf", help="график оценочных процедур — PDF (приложение к приказу)")
+    s.add_argument("out", type=Path, metavar="OUT.pdf")
+    s.add_argument("--year", help="учебный год (по умолчанию последний)")
 
     s = sub.add_parser("packet", help="пакет для муниципалитета")
     s.add_argument("out_dir", type=Path, metavar="OUT_DIR")
@@ -266,6 +276,36 @@ def cmd_analysis_report(args) -> int:
     return EXIT_OK
 
 
+def cmd_schedule_check(args) -> int:
+    from app.core.schedule import check
+
+    result = check(_open(args), args.year)
+    if args.json:
+        _out(json.dumps(result, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    _out(f"График оценочных процедур на {result['year']}: работ {result['procedures']}, "
+         f"нарушений {len(result['violations'])}.")
+    for v in result["violations"]:
+        _out(f"  — {v['reason']}")
+    for note in result["notes"]:
+        _out(f"  Примечание: {note}")
+    return EXIT_OK
+
+
+def cmd_schedule_xlsx(args) -> int:
+    from app.core.schedule_reports import write_schedule_xlsx
+
+    _out(str(write_schedule_xlsx(_open(args), args.out, year=args.year)))
+    return EXIT_OK
+
+
+def cmd_schedule_pdf(args) -> int:
+    from app.core.schedule_reports import write_schedule_pdf
+
+    _out(str(write_schedule_pdf(_open(args), args.out, year=args.year)))
+    return EXIT_OK
+
+
 def cmd_packet(args) -> int:
     from app.core.packet import write_packet
 
@@ -304,6 +344,7 @@ COMMANDS = {
     "analyze": cmd_analyze, "plan-pdf": cmd_plan_pdf, "plan-xlsx": cmd_plan_xlsx,
     "report": cmd_report, "analysis-report": cmd_analysis_report, "packet": cmd_packet,
     "verify-packet": cmd_verify_packet, "summary": cmd_summary,
+    "schedule-check": cmd_schedule_check, "schedule-xlsx": cmd_schedule_xlsx, "schedule-pdf": cmd_schedule_pdf,
 }
 
 

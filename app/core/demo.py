@@ -104,6 +104,9 @@ def build_demo(db: sqlite_utils.Database, *, seed: int = 2025,
             sql = (f"INSERT INTO {table} ({', '.join(cols)}) "
                    f"VALUES ({', '.join('?' * len(cols))})")
             db.conn.executemany(sql, map(operator.itemgetter(*cols), rows))
+    from .schedule_demo import add_demo_schedule  # the schedule of the latest year, with two planted faults
+
+    add_demo_schedule(db)
     builder.tick()
     return db
 

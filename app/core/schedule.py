@@ -317,12 +317,16 @@ def get_meta(db, year_id: int) -> dict:
                                    "approver_name": "", "approved": 0, "published_url": ""}
     meta["title"] = meta["title"] or f"График оценочных процедур на {year['label']} учебный год"
     meta["period_start"] = meta["period_start"] or year["start_date"]
-    meta["period_end"] = meta["period_end"] or _year_end(year)
+    meta["period_end"] = meta["period_end"] or _year_end(db, year)
     return meta
 
 
-def _year_end(year: dict) -> str:
-    """The last school day of the year is in May or June; the academic year runs to 31 August."""
+def _year_end(db, year: dict) -> str:
+    """The last school day: the end of the period «Год» when the year has one, else 31 May (the academic
+    year itself runs to 31 August)."""
+    found = db.execute("SELECT max(end_date) FROM period WHERE year_id = ? AND kind = 'year'", [year["id"]]).fetchone()
+    if found and found[0]:
+        return found[0]
     return f"{year['end_date'][:4]}-05-31" if year["end_date"][5:7] in ("07", "08") else year["end_date"]
 
 
@@ -365,7 +369,7 @@ def status(db, year: str | int | None = None) -> dict:
     meta = get_meta(db, y["id"])
     result = check(db, y["id"])
     own = db.execute("SELECT count(*) FROM schedule_item WHERE year_id = ?", [y["id"]]).fetchone()[0]
-    start, end = y["start_date"], _year_end(y)
+    start, end = y["start_date"], _year_end(db, y)
     covers = (meta["period_start"] or "9999") <= _plus_days(start, 14) and (meta["period_end"] or "") >= \
         _plus_days(end, -14)
     if not own:

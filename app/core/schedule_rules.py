@@ -73,6 +73,12 @@ def _num(x: float) -> str:
     return (f"{x:.1f}".rstrip("0").rstrip(".")).replace(".", ",")
 
 
+def _plural(n: int, one: str, few: str, many: str) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    return few if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else many
+
+
 def ru_date(iso: str) -> str:
     return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}" if iso and len(iso) >= 10 else str(iso)
 
@@ -172,8 +178,9 @@ def _one_per_day(mine: list[dict], th: ScheduleThresholds) -> list[dict]:
             names = ", ".join(f"{g['subject']} ({g.get('form') or 'работа'})" for g in group)
             limit = "одной" if th.max_per_day == 1 else str(th.max_per_day)
             out.append(_v("one_per_day", group,
-                          f"{group[0]['class_label']}: {ru_date(day)} назначено {len(group)} оценочные "
-                          f"процедуры — {names}; допускается не более {limit} в день."))
+                          f"{group[0]['class_label']}: {ru_date(day)} назначено {len(group)} "
+                          f"{_plural(len(group), 'оценочная процедура', 'оценочные процедуры', 'оценочных процедур')} "
+                          f"— {names}; допускается не более {limit} в день."))
     return out
 
 
