@@ -46,7 +46,7 @@ _TOKEN_RE = re.compile(
     r"|(?P<year>(?<!\d)(?:19|20)\d{2}(?!\d))",
     re.IGNORECASE,
 )
-_RANGE_SEP_RE = re.compile(r"^\s*(?:г\.?|года?)?\s*(?:-|–|—|по)\s*$", re.IGNORECASE)
+_RANGE_SEP_RE = re.compile(r"^\s*+(?:г\.?|года?)?\s*+(?:-|–|—|по)\s*+$", re.IGNORECASE)
 _UNTIL_RE = re.compile(r"(?:^|[\s,;(])(?:до|не позднее)\s*$", re.IGNORECASE)
 _ONGOING_RE = re.compile(
     r"в течени|постоянн|ежегодн|ежекварт|ежемесячн|еженедел|регулярн|весь период|всего периода"

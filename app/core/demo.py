@@ -64,16 +64,8 @@ _EMPTY_CHECK = ("academic_year", "student", "procedure", "plan", "journal_mark")
 
 def create_demo(path: str | Path, *, seed: int = 2025) -> sqlite_utils.Database:
     """Create the demo school in a new file (refuses to overwrite) and return the open DB."""
-    path = Path(path)
-    db = store.create_db(path)
-    try:
-        build_demo(db, seed=seed)
-    except BaseException:
-        db.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        raise
-    return db
+    # built under a temporary name beside `path` and put in place only when complete (store.create_db)
+    return store.create_db(Path(path), fill=lambda db: build_demo(db, seed=seed))
 
 
 def build_demo(db: sqlite_utils.Database, *, seed: int = 2025,

@@ -1,33 +1,133 @@
-"""Writing files safely: a temporary name in the same folder, then an atomic rename."""
+"""Writing files safely: a temporary name in the same folder, then an atomic rename.
+
+Temporary names are ``.<name>.p<pid>_<random>.part``: a process killed half-way leaves one behind,
+and ``sweep_stale`` removes those of processes that are gone (the next write of the same file
+calls it), so a crash never blocks the next run.
+"""
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Iterator
 
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+def temp_name_prefix(target: Path) -> str:
+    return f".{target.name}.p{os.getpid()}_"
+
 
 @contextlib.contextmanager
-def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
+def atomic_path(target: str | os.PathLike, *, private: bool = False,
+                replace: bool = True) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success rename it onto `target`.
 
-    On any exception the temporary file is removed and `target` is left as it was.
+    On any exception the temporary file is removed and `target` is left as it was. `private` gives
+    the result mode 0600 (pupils' data); `replace=False` refuses to put it over a file that
+    appeared meanwhile (FileExistsError) instead of replacing it.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    make_dirs(target.parent, private=private)
+    sweep_stale(target)
+    fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(target), suffix=".part", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        _give_usual_mode(tmp_path, target)
-        os.replace(tmp_path, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
+        if private:
+            with contextlib.suppress(OSError):
+                os.chmod(tmp_path, PRIVATE_FILE)
+        else:
+            _give_usual_mode(tmp_path, target)
+        if replace:
+            os.replace(tmp_path, target)
+        else:
+            os.link(tmp_path, target)          # fails if the name is taken: never replaces
             tmp_path.unlink()
+    except BaseException:
+        for extra in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                Path(str(tmp_path) + extra).unlink()
         raise
+
+
+def make_dirs(folder: Path, *, private: bool = False) -> None:
+    """Create `folder` and its missing parents; the ones created are 0700 when `private`
+    (existing folders keep their mode: they belong to the user)."""
+    folder = Path(folder)
+    missing = []
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    if private and os.name == "posix":
+        for created in missing:
+            with contextlib.suppress(OSError):
+                os.chmod(created, PRIVATE_DIR)
+
+
+_STALE_RE = re.compile(r"\.p(\d{1,10})_[A-Za-z0-9_]{1,40}\.part(?:-wal|-shm|-journal)?")
+
+
+def sweep_stale(target: str | os.PathLike) -> list[Path]:
+    """Remove temporaries of `target` left by processes that no longer run; return them."""
+    target = Path(target)
+    prefix = f".{target.name}"
+    removed = []
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return removed
+    for name in names:
+        if not name.startswith(prefix):
+            continue
+        m = _STALE_RE.fullmatch(name[len(prefix):])
+        if m is None or pid_alive(int(m.group(1))):
+            continue
+        path = target.parent / name
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (our own counts as alive)."""
+    if pid <= 0:
+        return False
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        try:
+            import ctypes
+
+            handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # type: ignore[attr-defined]
+            if not handle:
+                return False
+            ctypes.windll.kernel32.CloseHandle(handle)  # type: ignore[attr-defined]
+            return True
+        except Exception:  # noqa: BLE001 - when unsure, the file is kept
+            return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def make_private(path: str | os.PathLike) -> None:
+    """Mode 0600 for a file holding pupils' data (no-op where modes do not apply)."""
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            os.chmod(path, PRIVATE_FILE)
 
 
 _UMASK: int | None = None

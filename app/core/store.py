@@ -8,9 +8,11 @@ migration runs. Every write goes inside ``with db.atomic():`` (sqlite-utils nest
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 import sqlite3
 from pathlib import Path
+from typing import Callable
 
 
 def _import_sqlite_utils():
@@ -35,7 +37,7 @@ def _import_sqlite_utils():
 
 sqlite_utils = _import_sqlite_utils()
 
-from .errors import StoreError
+from .errors import StoreError, UserError, os_error_text
 
 APPLICATION_ID = 0x4F424A54  # "OBJT"
 SCHEMA_DIR = Path(__file__).with_name("schema")
@@ -72,6 +74,63 @@ def _connect(path: Path) -> sqlite_utils.Database:
     return db
 
 
+def explain_sqlite_error(exc: BaseException, path: Path | None) -> UserError:
+    """A Russian StoreError saying what is wrong: disk full, read-only, no permission, busy, damaged.
+
+    «Повреждён» only when SQLite itself says the file is malformed (and then the integrity check
+    is named): a full disk or a read-only folder is never reported as damage, since restoring a
+    backup would lose the work done since it.
+    """
+    known = sqlite_state_error(exc, path)
+    if known is not None:
+        return known
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    name = f"«{path.name}»" if path is not None else ""
+    return StoreError(f"Не удалось выполнить действие с базой {name} (ошибка SQLite {code or type(exc).__name__}). "
+                      "База не изменена.")
+
+
+def sqlite_state_error(exc: BaseException, path: Path | None) -> UserError | None:
+    """The Russian message for an error caused by the state of the disk or the file (full, read-only,
+    no permission, busy, i/o, damaged); None for anything else (a fault of the program itself)."""
+    name = f"«{path.name}»" if path is not None else ""
+    folder = path.resolve().parent if path is not None else None
+    text = str(exc).lower()
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    if isinstance(exc, OSError):
+        return StoreError(f"Файл базы {name}: {os_error_text(exc)}. База не изменена.")
+    if "full" in text or code == "SQLITE_FULL":
+        return StoreError(f"На диске не хватает места, чтобы записать изменения в базу {name}. Освободите "
+                          "место на диске (или перенесите файл базы на другой диск) и повторите. "
+                          "Прежние данные не пострадали: незаконченное изменение отменено.")
+    if "readonly" in text or "read-only" in text or code.startswith("SQLITE_READONLY"):
+        return StoreError(f"Базу {name} можно только читать: у файла или папки «{folder}» нет права на "
+                          "запись (или файл отмечен «только для чтения», или это флешка с защитой от записи). "
+                          "Скопируйте файл в свою папку или снимите запрет на запись. База не изменена.")
+    if "locked" in text or "busy" in text or code.startswith("SQLITE_BUSY") or code.startswith("SQLITE_LOCKED"):
+        return StoreError(f"База {name} занята: в неё сейчас записывает другая программа или другое окно "
+                          "«Объектива». Дождитесь окончания и повторите. База не изменена.")
+    if "unable to open" in text or code.startswith("SQLITE_CANTOPEN") or code.startswith("SQLITE_PERM") \
+            or code.startswith("SQLITE_AUTH"):
+        if folder is not None and folder.exists() and not os.access(folder, os.W_OK):
+            return StoreError(f"Нет права на запись в папку «{folder}», где лежит база {name}: программе "
+                              "негде вести журнал изменений. Перенесите файл в свою папку или попросите "
+                              "администратора дать право на запись. База не изменена.")
+        if path is not None and path.exists() and not os.access(path, os.R_OK):
+            return StoreError(f"Нет права на чтение файла базы {name}. Попросите администратора дать "
+                              "право на чтение или откройте свою копию.")
+        return StoreError(f"Не удаётся открыть файл базы {name} (папка «{folder}» недоступна?). "
+                          "Проверьте путь и права доступа.")
+    if "i/o" in text or code.startswith("SQLITE_IOERR"):
+        return StoreError(f"Ошибка ввода-вывода при работе с базой {name}: носитель извлечён, "
+                          "переполнен или неисправен. Проверьте диск и повторите; база не изменена.")
+    if "malformed" in text or "not a database" in text or code.startswith("SQLITE_CORRUPT") \
+            or code == "SQLITE_NOTADB":
+        return StoreError(f"Файл {name} повреждён: SQLite не может прочитать его структуру (проверка "
+                          "целостности не пройдена). Восстановите его из резервной копии.")
+    return None
+
+
 def _probe(path: Path) -> tuple[int, int]:
     """Read (application_id, user_version) without changing a byte; raise StoreError if unreadable."""
     name = path.name
@@ -79,7 +138,7 @@ def _probe(path: Path) -> tuple[int, int]:
         with open(path, "rb") as fh:
             head = fh.read(100)
     except OSError as exc:
-        raise StoreError(f"Не удалось открыть файл «{name}»: {exc.strerror or exc}.") from exc
+        raise StoreError(f"Не удалось открыть файл «{name}»: {os_error_text(exc)}.") from exc
     if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
         raise StoreError(
             f"Файл «{name}» не является базой данных «Объектива» (это не файл SQLite). "
@@ -94,10 +153,7 @@ def _probe(path: Path) -> tuple[int, int]:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"Файл «{name}» повреждён или обрезан и не может быть прочитан ({exc}). "
-            "Восстановите его из резервной копии."
-        ) from exc
+        raise explain_sqlite_error(exc, path) from exc
     if check != "ok":
         raise StoreError(
             f"Файл «{name}» повреждён: проверка целостности не пройдена. "
@@ -112,11 +168,11 @@ def backup_path_for(path: Path, version: int) -> Path:
 
 
 def backup_db(db: sqlite_utils.Database, dest: str | Path) -> Path:
-    """Write a consistent copy of an open DB to `dest` (temp name, then rename)."""
+    """Write a consistent copy of an open DB to `dest` (temp name, then rename; mode 0600)."""
     from .fsutil import atomic_path
 
     dest = Path(dest)
-    with atomic_path(dest) as tmp:
+    with atomic_path(dest, private=True) as tmp:
         target = sqlite3.connect(str(tmp))
         try:
             db.conn.backup(target)
@@ -179,40 +235,122 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
             f"Файл «{path.name}» создан более новой версией программы (схема {version}, "
             f"эта версия понимает до {SCHEMA_VERSION}). Обновите «Объектив»."
         )
-    db = _connect(path)
-    if version < SCHEMA_VERSION:
-        backup_db(db, backup_path_for(path, version))
-        _migrate(db, version)
-    db.execute("PRAGMA journal_mode = WAL")
+    if version == 0 and _has_tables(path):
+        raise StoreError(
+            f"Файл «{path.name}» отмечен как база «Объектива», но номер версии схемы в нём нулевой, хотя "
+            "таблицы есть: файл изменён другой программой, и схема неизвестна. Программа не будет его "
+            "обновлять. Откройте резервную копию или обратитесь к тому, кто изменял файл."
+        )
+    _restrict(path)
+    try:
+        db = _connect(path)
+        if version < SCHEMA_VERSION:
+            _upgrade(db, path, version)
+        db.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.Error as exc:
+        known = sqlite_state_error(exc, path)
+        if known is None:
+            raise
+        raise known from exc
     return db
 
 
-def create_db(path: str | Path, *, school_name: str | None = None) -> sqlite_utils.Database:
-    """Create a new empty school file; refuse to overwrite anything that exists."""
+def _has_tables(path: Path) -> bool:
+    """Whether a file at version 0 already holds tables our first migrations create."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        conn.close()
+    return bool(names & set(DATA_TABLES))
+
+
+def _restrict(path: Path) -> None:
+    """Take group and others' access off the school file and its journals (POSIX; owner only)."""
+    if os.name != "posix":
+        return
+    for suffix in ("", "-wal", "-shm"):
+        p = Path(str(path) + suffix)
+        try:
+            st = p.stat()
+            if st.st_uid == os.getuid() and st.st_mode & 0o077:
+                os.chmod(p, st.st_mode & 0o700)
+        except OSError:
+            pass
+
+
+def _upgrade(db: sqlite_utils.Database, path: Path, version: int) -> None:
+    """Back up, then migrate. A migration that fails leaves the file as it was, so its backup is
+    taken away again: trying again never piles up copies (one backup per change of the file)."""
+    backup = backup_db(db, backup_path_for(path, version))
+    try:
+        _migrate(db, version)
+    except BaseException as exc:
+        try:
+            unchanged = schema_version(db) == version
+        except sqlite3.Error:
+            unchanged = False
+        if unchanged:
+            backup.unlink(missing_ok=True)
+        db.close()
+        if isinstance(exc, sqlite3.OperationalError) and "already exists" in str(exc):
+            raise StoreError(
+                f"Файл «{path.name}» не удалось обновить до версии схемы {SCHEMA_VERSION}: его таблицы не "
+                f"соответствуют заявленной версии {version} (файл изменён другой программой). "
+                "Файл не изменён.") from exc
+        raise
+
+
+def create_db(path: str | Path, *, school_name: str | None = None,
+              fill: Callable[[sqlite_utils.Database], None] | None = None) -> sqlite_utils.Database:
+    """Create a new school file; refuse to overwrite anything that exists.
+
+    The file is built under a temporary name in the destination folder (0600, in a folder created
+    0700) and put in place by a link that fails if the name was taken meanwhile: a crash leaves no
+    half-made file under the real name, and ``sweep_stale`` removes the temporary next time.
+    `fill(db)` adds content (the demo school) before the file is put in place.
+    """
+    from .fsutil import atomic_path
+
     path = Path(path)
-    if path.exists():
+    _refuse_existing(path)
+    try:
+        with atomic_path(path, private=True, replace=False) as tmp:
+            db = _connect(tmp)
+            try:
+                _migrate(db, 0)
+                db.execute("PRAGMA journal_mode = WAL")
+                with db.atomic():
+                    db.execute(
+                        "INSERT INTO school (id, full_name, short_name) VALUES (1, ?, ?)",
+                        [school_name or "", school_name or ""],
+                    )
+                from .scales import ensure_builtin_scales  # here, not at the top: scales imports store
+                ensure_builtin_scales(db)  # every new school starts with the official scales
+                if fill is not None:
+                    fill(db)
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                db.close()            # the last connection: SQLite folds the journal into the file
+    except FileExistsError:
+        _refuse_existing(path)
+        raise
+    except sqlite3.Error as exc:
+        raise explain_sqlite_error(exc, path) from exc
+    except OSError as exc:
+        from .errors import os_error
+
+        raise os_error(exc, f"создать файл базы «{path.name}» в папке «{path.parent}»") from exc
+    _restrict(path)
+    return _connect(path)
+
+
+def _refuse_existing(path: Path) -> None:
+    if path.exists() or path.is_symlink():
         raise StoreError(
             f"Файл «{path}» уже существует; «Объектив» не перезаписывает файлы. "
             "Укажите другое имя или удалите файл сами."
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = _connect(path)
-    try:
-        _migrate(db, 0)
-        db.execute("PRAGMA journal_mode = WAL")
-        with db.atomic():
-            db.execute(
-                "INSERT INTO school (id, full_name, short_name) VALUES (1, ?, ?)",
-                [school_name or "", school_name or ""],
-            )
-        from .scales import ensure_builtin_scales  # here, not at the top: scales imports store
-        ensure_builtin_scales(db)  # every new school starts with the official scales
-    except BaseException:
-        db.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        raise
-    return db
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

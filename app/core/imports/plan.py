@@ -16,10 +16,11 @@ from pathlib import Path
 
 from .. import store
 from ..deadlines import MONTH_GENITIVE
-from ..errors import check_cancel
+from ..errors import UserError, check_cancel
 from ..fsutil import sha256_file
 from ..plan import create_plan
 from .base import Preview, RowProblem
+from .limits import check_regular
 from .table_reader import sniff_format
 
 KIND = "plan"
@@ -59,6 +60,9 @@ def _docx_blocks(path: Path) -> tuple[list[str], list[list[list[str]]]]:
     one repeats its text down (python-docx reports the cell above)."""
     import docx
 
+    from .limits import check_docx
+
+    check_docx(path)              # spans and cell counts bounded before python-docx expands them
     document = docx.Document(str(path))
     body = document.element.body
     above: list[str] = []
@@ -88,6 +92,9 @@ def _xlsx_blocks(path: Path) -> list[tuple[str, list[list[str]]]]:
     """Every sheet as (name, grid); vertically merged cells repeat their text down."""
     from openpyxl import load_workbook
 
+    from .limits import check_xlsx
+
+    check_xlsx(path)              # openpyxl iterates every row and column a sheet claims
     wb = load_workbook(str(path), data_only=True)
     out = []
     for ws in wb.worksheets:
@@ -306,12 +313,20 @@ def preview(db, path, options=None, *, progress=None, cancel=None) -> Preview:
         pv.fatal = (f"Файл «{path.name}» не подходит для импорта плана: план загружается из таблицы "
                     "документа Word (DOCX) или книги Excel (XLSX).")
         return pv
+    try:
+        check_regular(path)      # a pipe or a device is never opened
+    except UserError as exc:
+        pv.fatal = str(exc)
+        return pv
     pv.fatal = _not_a_plan_file(path)
     if pv.fatal:
         return pv
     try:
         pv.sha256 = sha256_file(path)
         above, grids = _candidates(path)
+    except UserError as exc:     # a bound of limits.py: its own reason
+        pv.fatal = str(exc)
+        return pv
     except Exception:  # noqa: BLE001 - damaged inside although it looks right: refuse with a reason
         pv.fatal = (f"Не удалось прочитать файл «{path.name}»: он повреждён или обрезан. Откройте его в "
                     "Word (Excel) или LibreOffice и сохраните заново.")

@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 from app.core.errors import Cancelled, UserError, check_cancel
 
+from . import limits
 from .base import RowProblem
 
 MAX_ROWS = 100_000
@@ -190,12 +191,7 @@ def sniff_format(path: Path) -> str:
 def check_readable(path: Path) -> str:
     """Refuse what cannot be a table (naming what it is); return the spreadsheet format or 'csv'."""
     name = path.name
-    if not path.exists():
-        raise UserError(f"Файл «{name}» не найден. Проверьте путь к файлу.")
-    if path.is_dir():
-        raise UserError(f"«{name}» — это папка, а не файл. Укажите файлы с таблицами.")
-    if not path.is_file():
-        raise UserError(f"«{name}» — не обычный файл (устройство или канал): таблицу из него прочитать нельзя.")
+    limits.check_regular(path)          # no pipe, device or folder is ever opened; size bounded
     kind = sniff_format(path)
     suffix = path.suffix.lower()
     if kind == "empty":
@@ -259,6 +255,10 @@ def _remember(key: tuple, value) -> None:
 def _read_book(path: Path, *, max_rows: int, head: int | None, cancel) -> Book:
     fmt = check_readable(path)
     if fmt in SPREADSHEET_FORMATS:
+        if fmt == "ods":
+            limits.check_ods(path)
+        elif fmt != "xls":
+            limits.check_xlsx(path, fmt)     # before calamine allocates what the sheets claim
         book = _read_spreadsheet(path, fmt, max_rows=max_rows, head=head, cancel=cancel)
     else:
         book = _read_csv(path, max_rows=max_rows, head=head, cancel=cancel)
@@ -335,11 +335,11 @@ def _read_spreadsheet(path: Path, fmt: str, *, max_rows: int, head: int | None, 
     return Book(path, fmt, sheets)
 
 
-# Limits checked before a sheet's cells are turned into Python objects: a few kilobytes of XML can
-# claim a million rows or thousands of columns.
-MAX_COLUMNS = 1024
-MAX_MERGES = 20_000
-MAX_CELLS = 6_000_000
+# Limits checked again once calamine has loaded a sheet (the .xls and .xlsb formats are bounded by
+# their size only before that): see limits.py for the checks made before.
+MAX_COLUMNS = limits.MAX_COLUMNS
+MAX_MERGES = limits.MAX_MERGES
+MAX_CELLS = limits.MAX_CELLS
 
 
 def _check_size(path: Path, sheet: str, ws) -> None:
@@ -368,6 +368,9 @@ def _clean_rows(raw: list[list[Any]], path: Path, sheet: str, max_rows: int, can
             elif t is str:
                 if v == "":
                     out[c] = None
+                elif len(v) > limits.MAX_CELL_CHARS:
+                    raise limits.refuse(path.name, f"на листе «{sheet}» в строке {i + 1} ячейка длиной "
+                                                   f"{len(v)} знаков (в Excel не больше {limits.MAX_CELL_CHARS}).")
         if out:
             filled += 1
             if filled > max_rows:
@@ -468,10 +471,14 @@ def _ref_col(ref: str) -> int:
 
 
 def _expand_merges(rows: list[list[Any]], merges) -> None:
-    """Copy the value of each merged range's top-left cell into every cell of the range (1-based)."""
+    """Copy the value of each merged range's top-left cell into every cell of the range (1-based).
+    The cells filled are bounded in all (MAX_CELLS), whatever the ranges claim."""
+    budget = MAX_CELLS
     for r1, c1, r2, c2 in merges:
-        if r1 > len(rows) or (r2 - r1 + 1) * (c2 - c1 + 1) > 20000:
+        area = (r2 - r1 + 1) * (c2 - c1 + 1)
+        if r1 > len(rows) or area > 20000 or c2 > MAX_COLUMNS or area > budget:
             continue
+        budget -= area
         top = rows[r1 - 1]
         value = top[c1 - 1] if c1 - 1 < len(top) else None
         if value is None or value == "":
@@ -494,7 +501,10 @@ _CYR = re.compile(r"[А-Яа-яЁё]{3,}")
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
     """Bytes of a text table → (text, encoding): UTF-8 (with or without BOM), UTF-16 or Windows-1251."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        except UnicodeDecodeError:
+            data = data[3:]          # a UTF-8 mark before a Windows-1251 body: judge the body itself
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
@@ -553,7 +563,11 @@ def sniff_delimiter(text: str) -> str:
 def _read_csv(path: Path, *, max_rows: int, head: int | None, cancel) -> Book:
     data = path.read_bytes() if head is None else _read_head(path)
     text, encoding = decode_text(data, path.name)
-    delim = sniff_delimiter(text)
+    _check_field_sizes(text, path)
+    try:
+        delim = sniff_delimiter(text)
+    except csv.Error:
+        delim = ";"
     rows: list[list[Any]] = []
     filled = 0
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
@@ -571,11 +585,39 @@ def _read_csv(path: Path, *, max_rows: int, head: int | None, cancel) -> Book:
                     raise _too_many(path, None, max_rows)
             rows.append([v.strip() for v in row])
     except csv.Error as exc:
-        raise UserError(f"Файл «{path.name}», строка {reader.line_num}: текст таблицы нарушен "
-                        f"({exc}). Сохраните таблицу заново как CSV.") from exc
+        raise UserError(f"Файл «{path.name}», строка {reader.line_num}: текст таблицы нарушен (например, "
+                        "непарная кавычка или нулевой символ). Сохраните таблицу заново как CSV.") from exc
     while rows and not rows[-1]:
         rows.pop()
     return Book(path, "csv", [Sheet(path.stem, rows, is_csv=True)], encoding=encoding, delimiter=delim)
+
+
+def _check_field_sizes(text: str, path: Path) -> None:
+    """A field longer than the csv module takes (131 072 characters) is named, not a traceback.
+    A plain scan: no field can be longer than the longest stretch between two line breaks unless a
+    quote spans lines, so only then is the text looked at closely."""
+    limit = limits.MAX_CSV_FIELD
+    if len(text) <= limit:
+        return
+    longest = max(map(len, text.splitlines() or [""]))
+    if longest <= limit and '"' not in text:
+        return
+    if longest > limit or _longest_quoted(text) > limit:
+        raise UserError(f"Файл «{path.name}»: в таблице есть значение длиннее {limit:,} знаков — такого не "
+                        "бывает в выгрузке отметок или результатов (возможно, в файле непарная кавычка "
+                        "или это не таблица). Проверьте файл. В базе ничего не изменено.".replace(",", " "))
+
+
+def _longest_quoted(text: str) -> int:
+    """The longest stretch between two double quotes (a plain scan)."""
+    best, start = 0, text.find('"')
+    while start != -1:
+        end = text.find('"', start + 1)
+        if end == -1:
+            return max(best, len(text) - start)
+        best = max(best, end - start)
+        start = text.find('"', end + 1)
+    return best
 
 
 def _read_head(path: Path, size: int = 65536) -> bytes:
