@@ -66,6 +66,8 @@ class FilePanel(QtWidgets.QWidget):
         self.class_map_boxes: dict[str, QtWidgets.QComboBox] = {}
         self._missing(layout)
         self._class_map(layout)
+        self.task_max_boxes: dict[str, QtWidgets.QSpinBox] = {}
+        self._task_max(layout)
         self._choices(layout)
         self._mappings(layout)
         self._problems(layout)
@@ -191,6 +193,45 @@ class FilePanel(QtWidgets.QWidget):
             form.addRow(f"Класс № {key}:", combo)
             self.class_map_boxes[key] = combo
         layout.addWidget(box)
+
+    def _task_max(self, layout) -> None:
+        """Task maxima the file and the known scales leave open: one number per task (never guessed)."""
+        from app.core.imports.vpr import task_max_numbers
+
+        question = self.view.missing.get("task_max")
+        given = dict(self.dialog.file_options(self.view.path).get("task_max") or {})
+        numbers = task_max_numbers(question) if question else []
+        numbers += [k for k in given if k not in numbers]
+        if not numbers:
+            return
+        box = QtWidgets.QGroupBox("Максимальные баллы заданий")
+        inner = QtWidgets.QVBoxLayout(box)
+        if question:
+            note = QtWidgets.QLabel(question)
+            note.setWordWrap(True)
+            note.setStyleSheet("color: #5a6470;")
+            inner.addWidget(note)
+        grid = QtWidgets.QGridLayout()
+        for i, number in enumerate(numbers):
+            spin = QtWidgets.QSpinBox()
+            spin.setRange(0, 50)
+            spin.setSpecialValueText("—")
+            spin.setValue(int(given.get(number) or 0))
+            spin.valueChanged.connect(lambda value, n=number: self._set_task_max(n, value))
+            row, col = divmod(i, 4)
+            grid.addWidget(QtWidgets.QLabel(f"Задание {number}:"), row, 2 * col)
+            grid.addWidget(spin, row, 2 * col + 1)
+            self.task_max_boxes[number] = spin
+        inner.addLayout(grid)
+        layout.addWidget(box)
+
+    def _set_task_max(self, number: str, value: int) -> None:
+        maxima = dict(self.dialog.file_options(self.view.path).get("task_max") or {})
+        if value:
+            maxima[number] = value
+        else:
+            maxima.pop(number, None)
+        self._set_option("task_max", maxima or None)
 
     def _set_class(self, ordinal: str, text: str) -> None:
         mapping = dict(self.dialog.file_options(self.view.path).get("class_map") or {})

@@ -12,7 +12,7 @@ import pytest
 
 from app import cli
 from app.core import store
-from app.core.imports import import_files
+from app.core.imports import import_files, vpr
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "real-layouts"
 FORM25 = DATA / "vpr_Форма сбора результатов Русский язык 5 класс ВПР 2025.xlsx"
@@ -164,7 +164,9 @@ def test_f1_after_the_form_finds_the_classes_by_the_pupils_codes(empty_db):
 def test_regional_xls_asks_task_maxima_never_guesses_them(empty_db):
     report = import_files(empty_db, [REGIONAL])
     assert not report.ok
-    assert "(1, 2, 3, 4, 5, 6, 7, 8)" in report.previews[0].missing_options["task_max"]
+    question = report.previews[0].missing_options["task_max"]
+    assert "задания 1, 2, 3, 4, 5, 6, 7, 8." in question
+    assert vpr.task_max_numbers(question) == ["1", "2", "3", "4", "5", "6", "7", "8"]
     assert "--task-max" in report.text() and "наибольш" not in report.text()
     assert store.table_counts(empty_db)["result"] == 0
 
@@ -312,3 +314,23 @@ def test_codes_of_one_ordinal_in_two_classes_are_asked_not_guessed(empty_db, tmp
     report = _ok(empty_db, F1, class_map={"1": "4А"})      # only the open ordinal is asked
     assert any("1 — 4А (указан при загрузке); 2 — 4Б (по кодам участников)" in s
                for s in report.previews[0].summary)
+
+
+def test_import_dialog_asks_the_task_maxima_the_file_leaves_open(ctx, qtbot, empty_db_path):
+    from app.ui.import_dialog import ImportDialog
+
+    ctx.open_db(empty_db_path)
+    dlg = ImportDialog(ctx, [REGIONAL])
+    dlg.confirm = lambda text: True
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert [v.status for v in dlg.views] == ["ask"]
+    boxes = dlg.panel.task_max_boxes
+    assert list(boxes) == list(HIST5_MAX)
+    for number, top in HIST5_MAX.items():
+        boxes[number].setValue(top)
+    dlg.recheck_button.click()
+    assert [v.status for v in dlg.views] == ["ready"], dlg.views[0].missing
+    dlg.run_import()
+    assert dlg.committed and _by_class(_results(ctx.db)) == {"5А": 6, "5Б": 6}
+    assert sum(m for _n, m, _lv in _tasks(ctx.db)) == 15

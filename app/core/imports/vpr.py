@@ -507,6 +507,15 @@ def task_key(number) -> str:
     return re.sub(r"\s+", "", str(number)).replace(",", ".").upper().replace("K", "К")
 
 
+_TASK_MAX_WORDS = "задания"
+
+
+def task_max_numbers(question: str) -> list[str]:
+    """The tasks a ``missing_options["task_max"]`` question asks about (for the import dialog)."""
+    m = re.search(r": " + _TASK_MAX_WORDS + r" (.*?)\. Укажите", question or "")
+    return [t for t in m.group(1).split(", ") if t] if m else []
+
+
 def _builtin_task_maxima(kind: str, subject: str, grade: int, year: str) -> dict[str, int]:
     from app.core import scales
 
@@ -552,11 +561,10 @@ def _resolve_maxima(db, lay: Layout, ctx: SheetContext, options: dict, pv: Previ
                 missing.append(num)
         out.append((num, mx))
     if missing:
-        shown = ", ".join(missing[:20]) + ("…" if len(missing) > 20 else "")
         pv.missing_options["task_max"] = (
-            f"Максимальные баллы заданий ({shown}) не указаны ни в файле (в заголовке вида «1 (2б)» или "
-            f"строкой максимальных баллов), ни в известной шкале ({ctx.subject}, {ctx.grade} класс, "
-            f"{ctx.year}). Укажите максимальный балл каждого задания.")
+            "Максимальные баллы заданий не указаны ни в файле (в заголовке вида «1 (2б)» или строкой "
+            f"максимальных баллов), ни в известной шкале ({ctx.subject}, {ctx.grade} класс, {ctx.year}): "
+            f"{_TASK_MAX_WORDS} {', '.join(missing)}. Укажите максимальный балл каждого задания.")
         return False
     lay.task_max = out
     for where, numbers in used.items():
