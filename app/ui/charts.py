@@ -17,6 +17,14 @@ from app.core.fsutil import atomic_path
 from .qt import QtCore, QtGui, QtWidgets, Signal, pg
 
 _TEXT = "#202830"
+MIN_PLOT = 200       # the plot area is never squeezed below this height: the tab scrolls instead
+AXIS_ROOM = 56       # the x axis with its title and the margin above the first row
+
+
+def row_pitch() -> int:
+    """Pixels per class row of the comparison bars: a label's height and a little air, so the
+    labels of neighbouring rows never overlap."""
+    return QtGui.QFontMetrics(_font(9)).height() + 2
 
 
 def _font(size: int = 9, bold: bool = False) -> QtGui.QFont:
@@ -53,6 +61,7 @@ class ChartBase(QtWidgets.QWidget):
         self.base_title = title
         self.title = QtWidgets.QLabel(title)
         self.title.setFont(_font(11, True))
+        self.title.setWordWrap(True)          # a long scope («ВПР, 2025/2026, Русский язык, 6Б») wraps
         self.caption = QtWidgets.QLabel()
         self.caption.setWordWrap(True)
         self.caption.setStyleSheet("color: #5a6470;")
@@ -72,17 +81,36 @@ class ChartBase(QtWidgets.QWidget):
         self.message.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #5a6470; font-size: 11pt; padding: 30px;")
+        self.plot.setMinimumHeight(MIN_PLOT)
+        # A plot that needs more height than the tab has (many rows) scrolls here instead of
+        # drawing its labels over each other.
+        self.plot_area = QtWidgets.QScrollArea()
+        self.plot_area.setWidgetResizable(True)
+        self.plot_area.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.plot_area.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.plot_area.setWidget(self.plot)
+        self.plot_area.setMinimumHeight(MIN_PLOT)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.setSpacing(4)
         for w in (self.title, self.caption, self.legend):
             lay.addWidget(w)
-        lay.addWidget(self.plot, 1)
+        lay.addWidget(self.plot_area, 1)
         lay.addWidget(self.message, 1)
         self.message.hide()
         self.plot.setToolTip("Щёлкните по столбцу или ячейке, чтобы увидеть учащихся")
 
     # -- state ----------------------------------------------------------------------------
+    def set_compact(self, on: bool) -> None:
+        """On a short screen the caption gives its lines to the plot (it stays as a tooltip)."""
+        self.compact = on
+        self.caption.setVisible(not on and bool(self.caption.text()))
+        self.title.setToolTip(self.caption.text() if on else "")
+
+    def set_caption(self, text: str) -> None:
+        self.caption.setText(text)
+        self.set_compact(getattr(self, "compact", False))
+
     def set_scope(self, text: str) -> None:
         """Say in the title what the chart is of («ВПР, 2025/2026, Математика»): a saved PNG needs it."""
         self.title.setText(f"{self.base_title}: {text}" if text else self.base_title)
@@ -95,13 +123,15 @@ class ChartBase(QtWidgets.QWidget):
     def show_message(self, text: str) -> None:
         self.clear()
         self.legend.set_items([])
-        self.caption.setText("")
+        self.set_caption("")
         self.message.setText(text)
         self.plot.hide()
+        self.plot_area.hide()
         self.message.show()
 
     def _show_plot(self) -> None:
         self.message.hide()
+        self.plot_area.show()
         self.plot.show()
 
     # -- clicks ---------------------------------------------------------------------------
@@ -134,7 +164,8 @@ class ChartBase(QtWidgets.QWidget):
         saved chart is always readable; the screen is left as it was.
         """
         old = self.size()
-        size = QtCore.QSize(max(old.width(), self.EXPORT_MIN[0]), max(old.height(), self.EXPORT_MIN[1]))
+        hidden = max(0, self.plot.minimumHeight() - self.plot_area.viewport().height())   # scrolled away
+        size = QtCore.QSize(max(old.width(), self.EXPORT_MIN[0]), max(old.height() + hidden, self.EXPORT_MIN[1]))
         if size != old:
             self._layout_at(size)
         try:
@@ -143,8 +174,9 @@ class ChartBase(QtWidgets.QWidget):
             image.setDevicePixelRatio(scale)
             image.fill(QtGui.QColor("white"))
             painter = QtGui.QPainter(image)
-            try:
-                self.render(painter, QtCore.QPoint(0, 0))
+            try:      # children only: the picture keeps its white ground, not the window's grey
+                self.render(painter, QtCore.QPoint(0, 0), QtGui.QRegion(),
+                            QtWidgets.QWidget.RenderFlag.DrawChildren)
             finally:
                 painter.end()
         finally:
@@ -189,7 +221,7 @@ class ComparisonBarsChart(ChartBase):
         self._show_plot()
         self.clear()
         self.legend.set_items([(views.CATEGORY_COLORS[c], views.CATEGORY_SHORT[c]) for c in CATEGORIES])
-        self.caption.setText("Отметка за работу ниже журнальной, равна ей или выше. "
+        self.set_caption("Отметка за работу ниже журнальной, равна ей или выше. "
                              "Рамка — класс с признаком необъективности.")
         left = [0.0] * len(rows)
         for cat in CATEGORIES:
@@ -203,6 +235,11 @@ class ComparisonBarsChart(ChartBase):
                     _text(self.plot, f"{r[cat]} ({round(w)} %)" if w >= 16 else str(r[cat]),
                           left[i] + w / 2, i, color=color)
             left = [a + b for a, b in zip(left, widths)]
+        # every class row at least a label high (the axis and the title of the x axis take ~60 px)
+        self.plot.setMinimumHeight(max(MIN_PLOT, row_pitch() * max(len(rows), 8) + AXIS_ROOM))
+        metrics = QtGui.QFontMetrics(_font(9))
+        self.plot.getAxis("left").setWidth(max(metrics.horizontalAdvance(f"{r['label']}  (n={r['n']})")
+                                               for r in rows) + 18)
         ticks = [(i, f"{r['label']}  (n={r['n']})") for i, r in enumerate(rows)]
         self.plot.getAxis("left").setTicks([ticks])
         self.plot.setXRange(0, 100, padding=0.01)
@@ -240,7 +277,7 @@ class CrosstabChart(ChartBase):
         table, n = data["table"], data["n"]
         top = max(max(r) for r in table) or 1
         kappa = "—" if data["kappa"] is None else f"{data['kappa']:.2f}".replace(".", ",")
-        self.caption.setText(f"Всего пар: {n}. Каппа Коэна с квадратичными весами: {kappa}. "
+        self.set_caption(f"Всего пар: {n}. Каппа Коэна с квадратичными весами: {kappa}. "
                              "Ниже диагонали — понизили, выше — повысили.")
         self.legend.set_items([(views.CATEGORY_COLORS[c], views.CATEGORY_SHORT[c]) for c in CATEGORIES])
         for i in range(4):          # journal mark row
@@ -309,7 +346,7 @@ class HistogramChart(ChartBase):
         source = {"scale": "по шкале перевода", "inferred": "определены по самим работам"}.get(
             data.get("thresholds_source"), "не заданы")
         where = f"класс {data['class']}" if data["class"] else "все классы"
-        self.caption.setText(f"{data['grade']} класс, {where}; работ: {data['n']}. "
+        self.set_caption(f"{data['grade']} класс, {where}; работ: {data['n']}. "
                              f"Пунктир — границы отметок ({source}).")
         legend = [(views.HIST_COLOR, "Число работ")]
         if flagged:
@@ -358,7 +395,7 @@ class CohortChart(ChartBase):
             _text(self.plot, ln["class"], xs[-1] + 0.06, ys[-1], color=color, anchor=(0, 0.5), size=9, bold=True)
             legend.append((color, f"{ln['class']} ({ln['subject']})" + (" — признак" if ln["flagged"] else "")))
         self.legend.set_items(legend[:10])
-        self.caption.setText("Линия — учащиеся класса и их же результаты в прошлые годы (по коду). "
+        self.set_caption("Линия — учащиеся класса и их же результаты в прошлые годы (по коду). "
                              "Толстая линия — признак падения.")
         self.plot.getAxis("bottom").setTicks([[(i, y) for i, y in enumerate(self.years)]])
         self.plot.setXRange(-0.3, len(self.years) - 0.5, padding=0)
@@ -406,7 +443,7 @@ class ReferenceChart(ChartBase):
                                                   brush=views.REFERENCE_COLORS[level], pen=pg.mkPen("w")))
         self.legend.set_items([(views.SCHOOL_COLOR, scope)] + [(views.REFERENCE_COLORS[lv], REFERENCE_LEVEL_LABELS[lv].capitalize()) for lv in self.LEVELS])
         missing = sum(1 for r in rows if not r["refs"])
-        self.caption.setText("Эталон — результаты муниципалитета, региона и России по той же работе."
+        self.set_caption("Эталон — результаты муниципалитета, региона и России по той же работе."
                              + (f" Для {missing} из {len(rows)} работ эталон не введён." if missing else ""))
         self.plot.getAxis("bottom").setTicks([[(i, r["label"]) for i, r in enumerate(rows)]])
         self.plot.setXRange(-0.6, len(rows) - 0.4, padding=0)

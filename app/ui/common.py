@@ -128,3 +128,92 @@ class FileDropTarget:
 
     def files_dropped(self, paths: list[str]) -> None:
         raise NotImplementedError
+
+
+class CollapsibleBox(QtWidgets.QFrame):
+    """A panel with a clickable title line: open, it shows its content; folded, one line with a
+    summary of what is inside (so a small screen keeps the room for the tables and charts).
+
+    `toggled(bool)` tells when it opens or folds; `set_summary(text)` is the folded line."""
+
+    toggled = QtCore.Signal(bool)
+
+    def __init__(self, title: str, content: QtWidgets.QWidget, *, expanded: bool = True, parent=None):
+        super().__init__(parent)
+        self.setObjectName("collapsible")
+        self.content = content
+        self.button = QtWidgets.QToolButton(text=title, checkable=True, objectName="collapsibleTitle")
+        self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.button.setAutoRaise(True)
+        self.button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.summary = QtWidgets.QLabel(objectName="collapsibleSummary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setMinimumWidth(40)
+        self.summary.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
+        self.summary.mousePressEvent = lambda _e: self.set_expanded(not self.expanded())
+        self._summary_text = ""
+        head = QtWidgets.QHBoxLayout()
+        head.setContentsMargins(0, 0, 0, 0)
+        head.setSpacing(6)
+        head.addWidget(self.button)
+        head.addWidget(self.summary, 1)
+        self.head = QtWidgets.QWidget()
+        self.head.setLayout(head)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.head)
+        lay.addWidget(content, 1)
+        self.button.toggled.connect(self._apply)
+        self.button.setChecked(expanded)
+        self._apply(expanded)
+
+    def expanded(self) -> bool:
+        return self.button.isChecked()
+
+    def set_expanded(self, on: bool) -> None:
+        self.button.setChecked(on)
+
+    def set_summary(self, text: str) -> None:
+        self._summary_text = text
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        text = "" if self.expanded() else self._summary_text
+        metrics = self.summary.fontMetrics()
+        width = max(self.summary.width(), 40)
+        self.summary.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
+        self.summary.setToolTip(text if text and metrics.horizontalAdvance(text) > width else "")
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._show_summary()
+
+    def _apply(self, on: bool) -> None:
+        self.button.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        self.button.setToolTip("Свернуть" if on else "Развернуть")
+        self.content.setVisible(on)
+        # folded inside a splitter, the box gives its height back to the other panes
+        self.setMaximumHeight(16777215 if on else self.head.sizeHint().height() + 2)
+        self._show_summary()
+        self.toggled.emit(on)
+
+
+def visible_height(widget: QtWidgets.QWidget) -> int:
+    """How many pixel rows of the widget can be seen on screen (clipped by scroll areas, splitters
+    and the window edge); 0 when it is hidden."""
+    if not widget.isVisible():
+        return 0
+    return widget.visibleRegion().boundingRect().height()
+
+
+def text_fits(widget: QtWidgets.QWidget, text: str, room: int) -> bool:
+    """True if `text` in the widget's font takes no more than `room` pixels."""
+    return widget.fontMetrics().horizontalAdvance(text) <= room
+
+
+def compact_combo(box: QtWidgets.QComboBox, chars: int) -> QtWidgets.QComboBox:
+    """A combo as wide as its items need (never eliding its current text), at least `chars` wide."""
+    box.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
+    box.setMinimumContentsLength(chars)
+    return box

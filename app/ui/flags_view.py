@@ -93,6 +93,7 @@ class FlagsView(QtWidgets.QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.compact = compact
+        self.single_line = False
         self.model = FlagsModel(self)
         self.proxy = _SortProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -152,8 +153,20 @@ class FlagsView(QtWidgets.QWidget):
         if narrow != self.table.isColumnHidden(self.COMPACT_HIDDEN[0]):
             self.set_compact_columns(narrow)
 
+    def set_single_line(self, on: bool = True) -> None:
+        """A line a row (the reason in full in its tooltip): a short screen shows more flags."""
+        if on != self.single_line:
+            self.single_line = on
+            self.table.setWordWrap(not on)
+            self.fit_rows()
+
     def fit_rows(self) -> None:
-        """Every row as tall as its wrapped reason at the present column widths."""
+        """Every row as tall as its wrapped reason at the present column widths (one line each
+        in the single-line form)."""
+        if self.single_line:
+            for r in range(self.proxy.rowCount()):
+                self.table.setRowHeight(r, self.table.verticalHeader().defaultSectionSize())
+            return
         self.table.resizeRowsToContents()
 
     def resizeEvent(self, event) -> None:

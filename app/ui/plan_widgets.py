@@ -44,8 +44,13 @@ class PlanTree(QtWidgets.QTreeWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Stretch)
         self.setIndentation(14)
-        for col, width in ((0, 84), (2, 120), (3, 160), (4, 105)):
+        # «Состояние» fits «просрочено» in bold; the measure takes the rest of the width
+        bold = QtGui.QFont(self.font())
+        bold.setBold(True)
+        state = QtGui.QFontMetrics(bold).horizontalAdvance("Выполняется") + 20
+        for col, width in ((0, 74), (2, 116), (3, 150), (4, state)):
             self.setColumnWidth(col, width)
+        header.setMinimumSectionSize(40)
 
     def fill(self, tree: list[dict], visible: set[int] | None = None) -> None:
         """Show the plan; `visible` limits the items shown (filters), None shows all."""
@@ -527,81 +532,36 @@ class ExecutionDialog(QtWidgets.QDialog):
                 "done": self.done_box.isChecked()}
 
 
+# ---------------------------------------------------------------- where the editor lives
+
+class EditorWindow(QtWidgets.QDialog):
+    """The item editor in a window of its own (a narrow screen gives the whole width to the tree).
+    Not modal: the tree stays usable and the editor follows its selection; closing only hides it."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Мероприятие плана")
+        self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
+        self.setModal(False)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(10, 10, 10, 10)
+        self.holder = QtWidgets.QVBoxLayout()
+        self.holder.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(self.holder, 1)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
+        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Close).setText("Закрыть")
+        buttons.rejected.connect(self.hide)
+        self.dock_button = buttons.addButton("Закрепить справа от плана",
+                                             QtWidgets.QDialogButtonBox.ButtonRole.ActionRole)
+        lay.addWidget(buttons)
+
+    def fit_to_screen(self) -> None:
+        screen = self.parentWidget().screen() if self.parentWidget() else QtGui.QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        self.resize(min(640, area.width() - 40), min(720, area.height() - 60))
+
+
 # ---------------------------------------------------------------- printing
-
-def setup_printer(printer, landscape: bool) -> None:
-    """A4 with no margins of its own: the pages come laid out from the PDF."""
-    orientation = (QtGui.QPageLayout.Orientation.Landscape if landscape
-                   else QtGui.QPageLayout.Orientation.Portrait)
-    printer.setFullPage(True)
-    printer.setPageLayout(QtGui.QPageLayout(QtGui.QPageSize(QtGui.QPageSize.PageSizeId.A4), orientation,
-                                            QtCore.QMarginsF(0, 0, 0, 0)))
-
-
-PRINT_MEMORY = 256 * 1024 * 1024  # bytes of page images the print preview may hold at once
-
-
-def print_dpi(pages: int, page_points: tuple[float, float], top: int = 200, floor: int = 120) -> int:
-    """Resolution of the page images sent to the printer: `top` for an ordinary plan; lower for a
-    long one, since the print preview keeps every page image in memory (32 bits a pixel)."""
-    w, h = page_points
-    fits = (PRINT_MEMORY / (max(1, pages) * w * h * 4)) ** 0.5 * 72
-    return max(floor, min(top, int(fits)))
-
-
-def render_pdf_pages(qtpdf, printer, pdf, dpi: int | None = None) -> int:
-    """Draw every page of a PDF onto the printer (rendered by QtPdf); returns the page count."""
-    doc = qtpdf.QPdfDocument()
-    doc.load(str(pdf))
-    count = doc.pageCount()
-    if count == 0:
-        return 0
-    if dpi is None:
-        first = doc.pagePointSize(0)
-        dpi = print_dpi(count, (first.width(), first.height()))
-    painter = QtGui.QPainter(printer)
-    try:
-        for page in range(count):
-            if page:
-                printer.newPage()
-            size = doc.pagePointSize(page)
-            image = doc.render(page, QtCore.QSize(int(size.width() * dpi / 72), int(size.height() * dpi / 72)))
-            area = painter.viewport()
-            scaled = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(QtCore.QRect(area.topLeft(), scaled), image)
-    finally:
-        painter.end()
-        doc.close()
-    return count
-
-
-def plan_html(plan: dict, tree: list[dict]) -> str:
-    """The appendix as HTML for a QTextDocument (printing when QtPdf is not available)."""
-    from html import escape
-
-    from app.core.deadlines import format_date_long
-    from app.core.reports.plan_pdf import columns_for, order_line
-
-    columns = columns_for(plan, tree)
-    out = ["<div align='right'><p>", escape(order_line(plan)), "</p><p><b>УТВЕРЖДАЮ</b><br/>",
-           escape(plan["approver_position"]), "<br/>____________ ", escape(plan["approver_name"]), "<br/>",
-           escape(format_date_long(plan["order_date"])), "</p></div>",
-           f"<h3 align='center'>{escape(plan['title'])}</h3>",
-           "<table border='1' cellspacing='0' cellpadding='3' width='100%'><thead><tr>"]
-    out += [f"<th>{escape(h)}</th>" for _, h, _ in columns]
-    out.append("</tr></thead>")
-    for sec in tree:
-        if sec["title"]:
-            out.append(f"<tr><td colspan='{len(columns)}'><b>{escape(sec['number'] + ' ' + sec['title'])}</b></td></tr>")
-        for item in sec["items"]:
-            cells = "".join(f"<td>{escape(item[key] or '')}</td>" for key, _, _ in columns)
-            out.append(f"<tr>{cells}</tr>")
-    out.append("</table>")
-    return "".join(out)
-
-
-def render_text_document(printer, plan: dict, tree: list[dict]) -> int:
-    doc = QtGui.QTextDocument()
-    doc.setHtml(plan_html(plan, tree))
-    doc.print_(printer)
-    return doc.pageCount()
+# (kept in plan_print; the names stay importable from here)
+from .plan_print import (PRINT_MEMORY, PlanPrintPreview, plan_html, print_dpi, render_pdf_pages,  # noqa: E402,F401
+                         render_text_document, setup_printer)

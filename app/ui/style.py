@@ -37,7 +37,11 @@ QPushButton[primary="true"]:disabled {{ background: #9fb3c8; }}
 QGroupBox {{ font-weight: 600; margin-top: 10px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px; }}
 QStatusBar {{ color: #3a4450; }}
+QToolButton#collapsibleTitle {{ font-weight: 600; color: {ACCENT}; padding: 2px 4px; }}
+QLabel#collapsibleSummary {{ color: #3a4450; }}
 """
+
+SHORT_PAGE = 560   # a page lower than this (a 1024x600 netbook) hides its subtitle and folds its panels
 
 
 def apply_style(app: QtWidgets.QApplication, *, sheet: bool = True) -> None:
@@ -80,4 +84,13 @@ def page_header(title: str, subtitle: str = "") -> QtWidgets.QWidget:
         sub.setObjectName("pageSubtitle")
         sub.setWordWrap(True)
         lay.addWidget(sub)
+        box.subtitle = sub
+        label.setToolTip(subtitle)       # still readable when a short page hides the subtitle
     return box
+
+
+def fit_subtitle(header: QtWidgets.QWidget, page_height: int) -> None:
+    """Hide a page subtitle on a short page: its lines go to the tables and charts."""
+    sub = getattr(header, "subtitle", None)
+    if sub is not None:
+        sub.setVisible(page_height >= SHORT_PAGE)

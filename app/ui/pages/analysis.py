@@ -12,15 +12,18 @@ from app.core.analysis.thresholds import load_student_display
 from app.core.domain import FLAG_LEVEL_LABELS, PROCEDURE_LABELS
 from app.ui import charts
 from app.ui.flags_view import FlagsView
-from app.ui.common import LazyRefresh, fill_combo
+from app.ui.common import CollapsibleBox, LazyRefresh, compact_combo, fill_combo
 from app.ui.qt import QtCore, QtGui, QtPrintSupport, QtWidgets
-from app.ui.style import page_header
+from app.ui.style import SHORT_PAGE, fit_subtitle, page_header
 
 Qt = QtCore.Qt
 TAB_KEYS = ["comparison", "crosstab", "histogram", "cohort", "reference", "tables"]
 TAB_TITLES = ["Сравнение с журналом", "Сопряжённость", "Первичные баллы", "Когорты", "Эталон", "Показатели"]
 FLAG_TABLES = {"medals": "medals", "rechecks": "rechecks", "observers": "observers"}
 FLAGGED_FILL = QtGui.QColor("#fde3e1")
+CARDS_OPEN_FROM = 760     # a lower page shows the four cards as one line (a click opens them)
+CHARTS_NEED = 380         # tabs, title, legend and a plot of eleven class rows
+FLAGS_MIN = 150           # the flags list: its caption, header and two rows
 
 
 def _card(caption: str) -> tuple[QtWidgets.QFrame, QtWidgets.QLabel, QtWidgets.QLabel]:
@@ -222,37 +225,45 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        # On a small screen (a 1024×600 netbook) the page scrolls instead of crushing the charts.
+        # Room goes to the charts: on a short page (a 1024×600 netbook) the subtitle hides, the cards
+        # and the flags fold to one line each (a click opens them), and a chart with many rows
+        # scrolls inside its tab instead of squeezing its labels together.
         outer = QtWidgets.QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QtWidgets.QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         body = _ScrollBody()
-        body.setMinimumHeight(720)
-        body.setMinimumWidth(780)
+        body.setMinimumWidth(600)
         scroll.setWidget(body)
         outer.addWidget(scroll)
         lay = QtWidgets.QVBoxLayout(body)
-        lay.setContentsMargins(16, 12, 16, 12)
+        lay.setContentsMargins(16, 10, 16, 8)
+        lay.setSpacing(6)
         head = QtWidgets.QHBoxLayout()
-        head.addWidget(page_header(self.title, "Где отметки по журналу и результаты оценочных процедур "
-                                               "расходятся и какие признаки необъективности увидит муниципалитет."), 1)
+        self.header = page_header(self.title, "Где отметки по журналу и результаты оценочных процедур "
+                                              "расходятся и какие признаки необъективности увидит муниципалитет.")
+        subtitle = self.header.subtitle          # under the buttons, full width: one line on a laptop
+        self.header.layout().removeWidget(subtitle)
+        head.addWidget(self.header, 1)
         for text, slot, primary in (("Настройки…", self.open_settings, False),
                                     ("Сохранить график…", self.export_chart, False),
                                     ("Отчёт…", self.choose_report, True)):
             button = QtWidgets.QPushButton(text)
             button.clicked.connect(slot)
             button.setProperty("primary", primary)
-            head.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
+            head.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
         lay.addLayout(head)
+        lay.addWidget(subtitle)
         lay.addLayout(self._filter_bar())
-        lay.addLayout(self._cards())
+        self.cards_box = CollapsibleBox("Показатели", self._cards())
+        lay.addWidget(self.cards_box)
         self.charts = {"comparison": charts.ComparisonBarsChart(), "crosstab": charts.CrosstabChart(),
                        "histogram": charts.HistogramChart(), "cohort": charts.CohortChart(),
                        "reference": charts.ReferenceChart()}
         self.indicator_tables = IndicatorTables()
         self.tabs = QtWidgets.QTabWidget()
+        self.tabs.setUsesScrollButtons(True)
         for key, title in zip(TAB_KEYS, TAB_TITLES):
             self.tabs.addTab(self.charts.get(key) or self.indicator_tables, title)
         for chart in self.charts.values():
@@ -260,50 +271,94 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
         self.students = StudentsPanel()
         self.students.setMinimumWidth(200)   # the chart keeps more of a 1024-pixel screen
         self.flags_view = FlagsView(self.ctx)
+        self.flags_view.setMinimumHeight(110)
         top = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.tabs)
         top.addWidget(self.students)
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 1)
-        top.setSizes([760, 300])
-        flags_box = QtWidgets.QGroupBox("Признаки необъективности")
-        box_lay = QtWidgets.QVBoxLayout(flags_box)
-        box_lay.setContentsMargins(8, 4, 8, 6)
-        box_lay.addWidget(self.flags_view)
-        flags_box.setMinimumHeight(170)
+        top.setSizes([760, 260])
+        top.setChildrenCollapsible(False)
+        self.flags_box = CollapsibleBox("Признаки необъективности", self.flags_view)
         self.split = split = QtWidgets.QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
-        split.addWidget(flags_box)
+        split.addWidget(self.flags_box)
         split.setChildrenCollapsible(False)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([470, 260])
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 0)
         lay.addWidget(split, 1)
+        # a panel the user opened or folded stays so; until then it follows the page height
+        self._auto_fold = {"cards": True, "flags": True}
+        self.cards_box.button.clicked.connect(lambda: self._auto_fold.update(cards=False))
+        self.flags_box.button.clicked.connect(lambda: self._auto_fold.update(flags=False))
+        self.flags_box.toggled.connect(self._flags_toggled)
+        self._compact: bool | None = None
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_to_height(self.height())
+
+    def fit_to_height(self, height: int) -> None:
+        """Lay the page out for its height: the flags fold on a netbook, the cards below 760 px."""
+        fit_subtitle(self.header, height)
+        if self._auto_fold["cards"]:
+            self.cards_box.set_expanded(height >= CARDS_OPEN_FROM)
+        if self._auto_fold["flags"]:
+            self.flags_box.set_expanded(height >= SHORT_PAGE)
+        compact = height < SHORT_PAGE
+        if compact != self._compact:
+            self._compact = compact
+            for chart in self.charts.values():
+                chart.set_compact(compact)
+
+    def _flags_toggled(self, on: bool) -> None:
+        if on:
+            QtCore.QTimer.singleShot(0, self, self._share_height)
+
+    def _share_height(self) -> None:
+        """The charts get what a chart of eleven classes needs; the flags the rest (at least ~2 rows)."""
+        total = sum(self.split.sizes())
+        if total <= 0 or not self.flags_box.expanded():
+            return
+        flags = min(max(FLAGS_MIN, total - CHARTS_NEED), total * 45 // 100)
+        self.split.setSizes([total - flags, flags])
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not getattr(self, "_shared", False):
+            self._shared = True
+            QtCore.QTimer.singleShot(0, self, self._share_height)
 
     def _filter_bar(self) -> QtWidgets.QHBoxLayout:
+        """Five filters whose choices name themselves («Все виды», «5 класс», «Все классы»), so they
+        need no labels and fit a 1024-pixel screen with no text cut."""
         bar = QtWidgets.QHBoxLayout()
+        bar.addWidget(QtWidgets.QLabel("Показать:"))
         self.filter_boxes: dict[str, QtWidgets.QComboBox] = {}
-        for key, label in (("year", "Год"), ("kind", "Вид"), ("subject", "Предмет"), ("grade", "Параллель"),
-                           ("class_label", "Класс")):
-            box = QtWidgets.QComboBox()
-            # fits «2025/2026», «Все классы» and a subject name on a 1024-pixel screen
-            box.setMinimumWidth({"year": 96, "kind": 64, "subject": 130, "grade": 60}.get(key, 108))
+        for key, tip in (("year", "Учебный год"), ("kind", "Вид оценочной процедуры"), ("subject", "Предмет"),
+                         ("grade", "Параллель"), ("class_label", "Класс")):
+            box = compact_combo(QtWidgets.QComboBox(), {"year": 9, "subject": 12}.get(key, 6))
+            box.setToolTip(tip)
+            box.setSizePolicy(QtWidgets.QSizePolicy.Policy.Fixed, QtWidgets.QSizePolicy.Policy.Fixed)
+            if key == "subject":     # the one that may take the spare width
+                box.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
             box.currentIndexChanged.connect(lambda _i, k=key: self._filter_changed(k))
             self.filter_boxes[key] = box
-            bar.addWidget(QtWidgets.QLabel(label + ":"))
             bar.addWidget(box)
         bar.addStretch(1)
         return bar
 
-    def _cards(self) -> QtWidgets.QHBoxLayout:
-        row = QtWidgets.QHBoxLayout()
+    def _cards(self) -> QtWidgets.QWidget:
+        holder = QtWidgets.QWidget()
+        row = QtWidgets.QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
         self.card_values = {}
         for key, caption in (("vpr", "Индекс необъективности ВПР"), ("oge", "Индекс необъективности ОГЭ"),
                              ("flags", "Признаки необъективности"), ("medals", "Индекс неподтверждения медалистов")):
             frame, value, note = _card(caption)
             self.card_values[key] = (value, note)
             row.addWidget(frame)
-        return row
+        return holder
 
     # -- data ------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -336,7 +391,7 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
         items = {"year": [("Все годы", None)] + [(y, y) for y in reversed(opts["years"])],
                  "kind": [("Все виды", None)] + [(label, k) for k, label in opts["kinds"]],
                  "subject": [("Все предметы", None)] + [(s, s) for s in opts["subjects"]],
-                 "grade": [("Все", None)] + [(f"{g} класс", g) for g in opts["grades"]]}
+                 "grade": [("Все параллели", None)] + [(f"{g} класс", g) for g in opts["grades"]]}
         for key, values in items.items():
             fill_combo(self.filter_boxes[key], values, keep=getattr(f, key))
         self._fill_classes(f.class_label)
@@ -376,7 +431,11 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
         self.charts["histogram"].set_data(views.histogram(a, f), hint)
         self.charts["cohort"].set_lines(views.cohort_lines(a, f))
         self.charts["reference"].set_rows(views.reference_bars(a, f), f.class_label or "Школа")
-        self.flags_view.set_flags([fl for fl in a.flags if not f.year or fl["year"] == f.year])
+        shown = [fl for fl in a.flags if not f.year or fl["year"] == f.year]
+        self.flags_view.set_flags(shown)
+        risk = sum(1 for fl in shown if fl["level"] == "risk")
+        self.flags_box.set_summary(f"{len(shown)}, из них «{FLAG_LEVEL_LABELS['risk']}» — {risk}"
+                                   if shown else "не найдено")
         self.indicator_tables.set_year(f.year)
         self._update_cards(f)
         self.students.clear()
@@ -400,6 +459,10 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
         value, note = self.card_values["medals"]
         value.setText("—" if not summary or summary["index"] is None else _cell_text(summary["index"], "num"))
         note.setText("" if not summary else f"{year}: не подтвердили {summary['unconfirmed']} из {summary['with_results']}")
+        v = {k: self.card_values[k][0].text() for k in self.card_values}
+        self.cards_box.set_summary(f"индекс ВПР {v['vpr']} · индекс ОГЭ {v['oge']} · признаков {v['flags']} "
+                                   f"(«{FLAG_LEVEL_LABELS['risk']}» — {risk}) · медалисты {v['medals']}"
+                                   + (f" · {year}" if year else ""))
 
     # -- drill-down ------------------------------------------------------------------------------
     def show_students(self, payload: dict) -> None:

@@ -7,7 +7,7 @@ from app.ui.common import LazyRefresh, fit_header
 from app.ui.common import fill_table as _fill_table
 from app.ui.common import simple_table as _simple_table
 from app.ui.qt import QtCore, QtGui, QtWidgets
-from app.ui.style import DANGER, OK, WARNING, page_header
+from app.ui.style import DANGER, OK, SHORT_PAGE, WARNING, fit_subtitle, page_header
 
 Qt = QtCore.Qt
 
@@ -126,6 +126,18 @@ class OverviewPage(LazyRefresh, QtWidgets.QWidget):
         grid.addWidget(self._flags_box(), 1)
         lay.addLayout(grid, 1)
 
+    def fit_to_height(self, height: int) -> None:
+        """A short page (a netbook) drops the subtitle and the small notes under the counts, so the
+        deadlines and the flags keep several rows in view."""
+        short = height < SHORT_PAGE
+        fit_subtitle(self.header, height)
+        for _value, note in self.cards.values():
+            note.setVisible(not short)
+        self.layout().setSpacing(6 if short else 10)
+        self._single_line = short
+        if self.flags_view is not None:
+            self.flags_view.set_single_line(short)
+
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QtCore.QEvent.Type.Resize:
             for table in (self.overdue, self.upcoming):
@@ -242,9 +254,9 @@ class OverviewPage(LazyRefresh, QtWidgets.QWidget):
                                                PLAN_STATUS_LABELS[i["status"]]]) for i in self.data["upcoming"]])
         for i, (table, title) in enumerate(((self.overdue, "Просрочено"), (self.upcoming, "Ближайшие 30 дней"))):
             for r in range(table.rowCount()):      # the responsible column is hidden on a narrow screen
-                table.item(r, 1).setToolTip(f"Ответственный: {table.item(r, 2).text()}")
-            table.resizeRowsToContents()
+                table.item(r, 1).setToolTip(f"{table.item(r, 1).text()}\nОтветственный: {table.item(r, 2).text()}")
             self.deadlines.setTabText(i, f"{title}: {table.rowCount()}")
+        self._fit_rows()
         self.deadlines.setCurrentIndex(0 if self.overdue.rowCount() else 1)
 
     def _run_analysis(self) -> None:
@@ -276,10 +288,17 @@ class OverviewPage(LazyRefresh, QtWidgets.QWidget):
         """Wrapped rows take their full height once the columns have their final widths."""
         tables = [self.overdue, self.upcoming] + ([self.flags_table] if self.flags_view is None else [])
         for table in tables:
-            table.resizeRowsToContents()
+            if getattr(self, "_single_line", False):    # a short page: a line a row, the rest in the tooltip
+                table.setWordWrap(False)
+                for r in range(table.rowCount()):
+                    table.setRowHeight(r, table.verticalHeader().defaultSectionSize())
+            else:
+                table.setWordWrap(True)
+                table.resizeRowsToContents()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self.fit_to_height(self.height())
         QtCore.QTimer.singleShot(0, self._fit_rows)
 
 

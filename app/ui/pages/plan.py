@@ -16,15 +16,17 @@ from app.core.deadlines import PlanYears, format_date, parse_user_date, quarter_
 from app.core.errors import UserError
 from app.ui import plan_undo as undo
 from app.ui import qt as qt_module
-from app.ui.common import LazyRefresh
-from app.ui.plan_widgets import (ExecutionDialog, ItemEditor, NewPlanDialog, PlanTree, render_pdf_pages,
-                                 render_text_document, setup_printer, style_item_row)
+from app.ui.common import CollapsibleBox, LazyRefresh
+from app.ui.plan_widgets import (EditorWindow, ExecutionDialog, ItemEditor, NewPlanDialog, PlanPrintPreview, PlanTree,
+                                 render_pdf_pages, render_text_document, setup_printer, style_item_row)
 from app.ui.qt import QtCore, QtGui, QtPrintSupport, QtWidgets
-from app.ui.style import page_header
+from app.ui.style import fit_subtitle, page_header
 
 Qt = QtCore.Qt
 STATUS_FILTERS = [("", "Все состояния"), ("planned", "Запланировано"), ("in_progress", "Выполняется"),
                   ("done", "Выполнено"), ("cancelled", "Отменено"), ("overdue", "Просрочено")]
+DOCK_FROM = 1300   # a page at least this wide keeps the editor beside the tree; a narrower one opens it
+                   # in a window of its own, so the tree shows every column and whole measure names
 
 
 class PlanPage(LazyRefresh, QtWidgets.QWidget):
@@ -46,16 +48,20 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
         lay = QtWidgets.QVBoxLayout(self)
+        lay.setSpacing(6)
         top = QtWidgets.QHBoxLayout()
-        top.addWidget(page_header("План мероприятий",
+        self.header = page_header("План мероприятий",
                                   "План школы по обеспечению объективности оценивания и отметки о его исполнении. "
-                                  "Изменения сохраняются сразу."), 1)
-        self.plan_combo = QtWidgets.QComboBox(minimumWidth=260)
+                                  "Изменения сохраняются сразу.")
+        top.addWidget(self.header, 1)
+        self.plan_combo = QtWidgets.QComboBox(minimumWidth=220)
         self.plan_combo.activated.connect(self._plan_chosen)
-        top.addWidget(self.plan_combo)
+        top.addWidget(self.plan_combo, 0, Qt.AlignmentFlag.AlignTop)
         self.new_button = self._button(top, "Новый план…", self.new_plan_dialog)
         self.import_button = self._button(top, "Импорт из файла…", self.import_plan_file)
         self.delete_plan_button = self._button(top, "Удалить план", self.delete_current_plan)
+        for b in (self.new_button, self.import_button, self.delete_plan_button):
+            top.setAlignment(b, Qt.AlignmentFlag.AlignTop)
         lay.addLayout(top)
         self.empty = QtWidgets.QLabel("В базе школы ещё нет плана мероприятий. Создайте его по шаблону "
                                       "или загрузите из документа Word / Excel.", wordWrap=True)
@@ -65,7 +71,10 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         self.body = QtWidgets.QWidget()
         body = QtWidgets.QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
-        body.addWidget(self._header_box())
+        body.setSpacing(6)
+        # the header of the order is filled once: folded to one line, it leaves the room to the tree
+        self.header_box = CollapsibleBox("Заголовок плана", self._header_box(), expanded=False)
+        body.addWidget(self.header_box)
         body.addLayout(self._toolbar())
         body.addLayout(self._filters())
         body.addWidget(self._splitter(), 1)
@@ -81,9 +90,11 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         layout.addWidget(b)
         return b
 
-    def _header_box(self) -> QtWidgets.QGroupBox:
-        box = QtWidgets.QGroupBox("Заголовок плана (для приложения к приказу)")
+    def _header_box(self) -> QtWidgets.QWidget:
+        box = QtWidgets.QFrame(objectName="card")
+        box.setToolTip("Заголовок плана для приложения к приказу")
         grid = QtWidgets.QGridLayout(box)
+        grid.setContentsMargins(10, 6, 10, 6)
         self.h_title = QtWidgets.QLineEdit()
         self.h_from, self.h_to = QtWidgets.QSpinBox(), QtWidgets.QSpinBox()
         for spin in (self.h_from, self.h_to):
@@ -126,14 +137,28 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         self.add_section_button = self._button(row, "+ Раздел", self.add_section)
         self.add_item_button = self._button(row, "+ Мероприятие", self.add_item, primary=True)
         self.delete_button = self._button(row, "Удалить", self.delete_selected)
-        self.up_button = self._button(row, "▲ Выше", lambda: self.move_selected(-1))
-        self.down_button = self._button(row, "▼ Ниже", lambda: self.move_selected(1))
+        self.up_button = self._button(row, "▲", lambda: self.move_selected(-1))
+        self.up_button.setToolTip("Переместить выше")
+        self.down_button = self._button(row, "▼", lambda: self.move_selected(1))
+        self.down_button.setToolTip("Переместить ниже")
+        self.edit_button = self._button(row, "Открыть…", self.open_editor)
+        self.edit_button.setToolTip("Открыть выбранное мероприятие в отдельном окне (или двойной щелчок, Enter)")
         row.addStretch(1)
-        self.pdf_button = self._button(row, "PDF…", self.export_pdf)
-        self.xlsx_button = self._button(row, "XLSX…", self.export_xlsx)
-        self.report_button = self._button(row, "Отчёт…", self.export_report)
-        self.report_button.setToolTip("Отчёт об исполнении плана (PDF или XLSX)")
+        # the files made from the plan under one button: the row fits a 1024-pixel screen
+        self.export_button = QtWidgets.QPushButton("Сохранить как")
+        menu = QtWidgets.QMenu(self.export_button)
+        self.pdf_action = menu.addAction("План в PDF (приложение к приказу)…")
+        self.xlsx_action = menu.addAction("План в XLSX…")
+        menu.addSeparator()
+        self.report_action = menu.addAction("Отчёт об исполнении плана (PDF или XLSX)…")
+        self.pdf_action.triggered.connect(lambda: self.export_pdf())
+        self.xlsx_action.triggered.connect(lambda: self.export_xlsx())
+        self.report_action.triggered.connect(lambda: self.export_report())
+        self.export_button.setMenu(menu)
+        row.addWidget(self.export_button)
         self.print_button = self._button(row, "Печать…", self.print_document)
+        for b in (self.up_button, self.down_button):
+            b.setFixedWidth(b.fontMetrics().horizontalAdvance("▲") + 28)
         return row
 
     def _filters(self) -> QtWidgets.QHBoxLayout:
@@ -142,9 +167,11 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         self.f_status = QtWidgets.QComboBox()
         for code, label in STATUS_FILTERS:
             self.f_status.addItem(label, code)
-        self.f_responsible = QtWidgets.QComboBox(editable=True, minimumWidth=220)
+        self.f_status.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.f_responsible = QtWidgets.QComboBox(editable=True, minimumWidth=200)
         self.f_responsible.lineEdit().setPlaceholderText("Все ответственные")
-        self.f_quarter = QtWidgets.QComboBox(minimumWidth=170)
+        self.f_quarter = QtWidgets.QComboBox(minimumWidth=150)
+        self.f_quarter.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
         for w in (self.f_status, self.f_responsible, self.f_quarter):
             row.addWidget(w)
         self.f_status.currentIndexChanged.connect(lambda _i: self._apply_filters())
@@ -155,13 +182,14 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         return row
 
     def _splitter(self) -> QtWidgets.QSplitter:
-        split = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
+        self.split = split = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
         self.tree = PlanTree()
         self.tree.currentItemChanged.connect(lambda *_: self._show_selection())
         self.tree.moveRequested.connect(self._move_requested)
+        self.tree.itemActivated.connect(lambda *_: self.open_editor())      # double-click or Enter
         split.addWidget(self.tree)
         self.editor_stack = QtWidgets.QStackedWidget()
-        hint = QtWidgets.QLabel("Выберите раздел или мероприятие слева.", wordWrap=True)
+        hint = QtWidgets.QLabel("Выберите раздел или мероприятие в плане.", wordWrap=True)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.editor_stack.addWidget(hint)
         section_box = QtWidgets.QWidget()
@@ -174,13 +202,79 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         self.editor.fieldEdited.connect(self._field_edited)
         self._connect_execution_buttons()
         scroll = QtWidgets.QScrollArea(widgetResizable=True)
+        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         scroll.setWidget(self.editor)
         self.editor_stack.addWidget(scroll)
-        split.addWidget(self.editor_stack)
+        # the editor pane: beside the tree on a wide page, in a window of its own on a narrow one
+        self.editor_pane = QtWidgets.QWidget()
+        pane = QtWidgets.QVBoxLayout(self.editor_pane)
+        pane.setContentsMargins(6, 0, 0, 0)
+        pane_head = QtWidgets.QHBoxLayout()
+        pane_head.addWidget(QtWidgets.QLabel("Мероприятие", objectName="sectionTitle"), 1)
+        self.detach_button = QtWidgets.QToolButton(text="В отдельном окне")
+        self.detach_button.setToolTip("Открепить редактор: план займёт всю ширину страницы")
+        self.detach_button.clicked.connect(lambda: self.set_editor_mode("window", show=True))
+        pane_head.addWidget(self.detach_button)
+        pane.addLayout(pane_head)
+        pane.addWidget(self.editor_stack, 1)
+        split.addWidget(self.editor_pane)
+        split.setChildrenCollapsible(False)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([780, 600])     # the editor fits its pane on a 1024-pixel screen
+        self.editor_window = EditorWindow(self)
+        self.editor_window.dock_button.clicked.connect(lambda: self.set_editor_mode("docked"))
+        self.editor_mode = "auto"         # "docked" or "window" once the user chose
+        self._docked: bool | None = None
+        self._place_editor(True)
         return split
+
+    # ------------------------------------------------------------------ where the editor lives
+    def editor_docked(self) -> bool:
+        return bool(self._docked)
+
+    def set_editor_mode(self, mode: str, show: bool = False) -> None:
+        """"docked" (beside the tree), "window" (its own window) or "auto" (by the page width)."""
+        self.editor_mode = mode
+        self._place_editor(self._want_docked())
+        if show and not self._docked:
+            self.open_editor()
+
+    def _want_docked(self) -> bool:
+        if self.editor_mode == "auto":
+            return self.width() >= DOCK_FROM
+        return self.editor_mode == "docked"
+
+    def _place_editor(self, docked: bool) -> None:
+        if docked == self._docked:
+            return
+        self._docked = docked
+        if docked:
+            self.editor_window.hide()
+            self.editor_pane.layout().addWidget(self.editor_stack, 1)
+            self.editor_pane.show()
+            width = max(self.split.width(), 900)
+            self.split.setSizes([width * 62 // 100, width * 38 // 100])
+        else:
+            self.editor_window.holder.addWidget(self.editor_stack, 1)
+            self.editor_stack.show()
+            self.editor_pane.hide()
+        self.edit_button.setVisible(not docked)
+
+    def open_editor(self) -> None:
+        """Show the editor of the selected row: in its window when the page is narrow."""
+        if self._docked:
+            return
+        w = self.editor_window
+        if not w.isVisible():
+            w.fit_to_screen()
+            w.show()
+        w.raise_()
+        w.activateWindow()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        fit_subtitle(self.header, self.height())
+        self._place_editor(self._want_docked())
 
     def _connect_execution_buttons(self) -> None:
         e = self.editor
@@ -257,6 +351,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         for w in widgets:
             w.blockSignals(False)
         self._years = PlanYears(plan["year_from"], plan["year_to"])
+        self.header_box.set_summary(header_summary(plan))
 
     def _load_tree(self) -> None:
         keep = self.tree.selected()
@@ -340,6 +435,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         movable = sel is not None and not self.filtering()
         for b in (self.delete_button, self.up_button, self.down_button):
             b.setEnabled(movable if b is not self.delete_button else sel is not None)
+        self.edit_button.setEnabled(sel is not None)
         if sel is None:
             self.editor_stack.setCurrentIndex(0)
         elif sel[0] == "section":
@@ -348,6 +444,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
                 self.section_title.setText(sec["title"])
             self.editor_stack.setCurrentIndex(1)
         else:
+            self.editor_window.setWindowTitle(f"Мероприятие {self._items[sel[1]]['number']} — план мероприятий")
             self.editor.show_item(self._items[sel[1]], self._years)
             self._load_execution(sel[1])
             self.editor_stack.setCurrentIndex(2)
@@ -455,6 +552,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         if section_id:
             self._load_tree()
             self._select("section", section_id)
+            self.open_editor()
             self.section_title.setFocus()
             self.section_title.selectAll()
         return section_id
@@ -471,6 +569,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         if new_id:
             self._load_tree()
             self._select("item", new_id)
+            self.open_editor()
             self.editor.measure.setFocus()
         return new_id
 
@@ -688,7 +787,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
 
         printer = QtPrintSupport.QPrinter(QtPrintSupport.QPrinter.PrinterMode.HighResolution)
         setup_printer(printer, is_roadmap(core.get_plan(self.ctx.db, self.plan_id), self._tree_data))
-        dialog = QtPrintSupport.QPrintPreviewDialog(printer, self)
+        dialog = PlanPrintPreview(printer, self)
         self._printer = printer  # the dialog does not own its printer: a freed one crashed the preview
         dialog.setWindowTitle("Печать плана мероприятий")
         dialog.paintRequested.connect(lambda p: self.render_pages(p, pdf))
@@ -704,3 +803,18 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         self._temp_dir.cleanup()
         super().closeEvent(event)
+
+
+def header_summary(plan: dict) -> str:
+    """The folded header in one line: title, years, order and approver."""
+    parts = [plan["title"] or "без названия"]
+    if plan["year_from"]:
+        parts.append(f"{plan['year_from']}–{plan['year_to']}" if plan["year_to"] else str(plan["year_from"]))
+    order = f"приказ № {plan['order_number']}" if plan["order_number"] else "приказ не указан"
+    if plan["order_date"]:
+        order += f" от {format_date(plan['order_date'])}"
+    parts.append(order)
+    who = " ".join(x for x in (plan["approver_position"], plan["approver_name"]) if x)
+    if who:
+        parts.append(f"утверждает: {who}")
+    return " · ".join(parts)

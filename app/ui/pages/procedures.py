@@ -14,7 +14,7 @@ from app.ui.pages.marks import MARK_COLOURS
 from app.ui.pages.roster import FormDialog, _ask, _button, _current_id, _stack, _toolbar
 from app.ui.qt import QtCore, QtGui, QtWidgets, Signal, pg
 from app.ui.scale_dialog import ProcedureDialog, ScaleDialog
-from app.ui.style import page_header
+from app.ui.style import fit_subtitle, page_header
 
 Qt = QtCore.Qt
 DR, ER = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole
@@ -349,9 +349,13 @@ class ProcedureDetail(QtWidgets.QWidget):
         self.obs_video.toggled.connect(lambda v: self._set_field("video", int(v)))
         self.observers = _simple_table(["ФИО", "Организация", "Вид наблюдения"])
         bar = _toolbar([("Добавить наблюдателя…", self.add_observer), ("Удалить", self.delete_observer)])
-        bar.layout().insertWidget(0, self.obs_present)
-        bar.layout().insertWidget(1, self.obs_video)
-        return _stack(bar, self.observers)
+        checks = QtWidgets.QWidget()          # a line of their own: the tab fits beside the list
+        row = QtWidgets.QHBoxLayout(checks)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.obs_present)
+        row.addWidget(self.obs_video)
+        row.addStretch(1)
+        return _stack(checks, bar, self.observers)
 
     def busy(self) -> bool:
         return self._busy or self.results.busy
@@ -589,6 +593,9 @@ class ProcedureDetail(QtWidgets.QWidget):
 
 
 LIST_HEADERS = ["Год", "Вид", "Предмет", "Параллель", "Дата", "Писали", "Отсутствовали", "Заданий", "Шкала"]
+SIDE_HIDDEN = (0, 5, 6, 7, 8)    # left out when the list stands beside the results (the detail names them)
+SIDE_LIST = 390                  # width of that list: kind, subject, grade and date
+SIDE_BELOW = 720                 # page height under which the list stands beside the results
 
 
 def _list_cells(r: dict) -> list[str]:
@@ -612,8 +619,9 @@ class ProceduresPage(LazyRefresh, QtWidgets.QWidget):
     def _build(self) -> None:
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
-        lay.addWidget(page_header(self.title, "Результаты ВПР, ОГЭ, ЕГЭ и других процедур: баллы по заданиям, "
-                                  "отметки по шкале, наблюдатели, перепроверки, сравнение с эталоном."))
+        self.header = page_header(self.title, "Результаты ВПР, ОГЭ, ЕГЭ и других процедур: баллы по заданиям, "
+                                  "отметки по шкале, наблюдатели, перепроверки, сравнение с эталоном.")
+        lay.addWidget(self.header)
         bar = QtWidgets.QHBoxLayout()
         bar.addWidget(QtWidgets.QLabel("Учебный год"))
         self.year_box = QtWidgets.QComboBox()
@@ -628,7 +636,7 @@ class ProceduresPage(LazyRefresh, QtWidgets.QWidget):
             bar.addWidget(_button(text, slot))
         bar.addStretch(1)
         lay.addLayout(bar)
-        split = QtWidgets.QSplitter(Qt.Orientation.Vertical)
+        self.split = split = QtWidgets.QSplitter(Qt.Orientation.Vertical)
         self.list_view = _simple_table(LIST_HEADERS)
         self.list_view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         header = self.list_view.horizontalHeader()
@@ -637,16 +645,51 @@ class ProceduresPage(LazyRefresh, QtWidgets.QWidget):
         fit_header(self.list_view, {0: 96, 2: 190, 3: 92, 4: 96, 8: 240})
         self.list_view.doubleClicked.connect(lambda _: self.edit_procedure())
         split.addWidget(self.list_view)
-        # a small screen (1024×600) still shows a few procedures, not one row squeezed by the detail
-        self.list_view.setMinimumHeight(5 * 28)
+        self.list_view.setMinimumHeight(4 * 28)
         split.setChildrenCollapsible(False)
         self.detail = ProcedureDetail(self.ctx, self)
         split.addWidget(self.detail)
-        split.setSizes([140, 570])
         split.setStretchFactor(1, 1)
         lay.addWidget(split, 1)
+        self._side: bool | None = None
         self.year_box.currentIndexChanged.connect(lambda _: self._load_list())
         self.list_view.currentCellChanged.connect(lambda *_: self._show_current())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        fit_subtitle(self.header, self.height())
+        self.arrange(self.height() < SIDE_BELOW)
+
+    def arrange(self, side: bool) -> None:
+        """A page lower than SIDE_BELOW (a netbook, a laptop) puts the list beside the results, cut to
+        its key columns, so both show a dozen rows; a tall one keeps the full list above."""
+        if side == self._side:
+            return
+        self._side = side
+        self.split.setOrientation(Qt.Orientation.Horizontal if side else Qt.Orientation.Vertical)
+        for col in SIDE_HIDDEN:
+            self.list_view.setColumnHidden(col, side)
+        header = self.list_view.horizontalHeader()
+        header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.Stretch if side
+                                    else QtWidgets.QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(not side)
+        # beside the results «Параллель» becomes «Класс» (9 — «9 класс»): the subject keeps the width
+        self.list_view.horizontalHeaderItem(3).setText("Класс" if side else LIST_HEADERS[3])
+        if side:
+            self.list_view.setColumnWidth(1, 52)
+            self.list_view.setColumnWidth(3, 58)
+            self.list_view.setColumnWidth(4, 94)
+        self.list_view.setMinimumWidth(SIDE_LIST - 30 if side else 0)
+        QtCore.QTimer.singleShot(0, self, self._share_space)
+
+    def _share_space(self) -> None:
+        if self._side:
+            total = max(sum(self.split.sizes()), SIDE_LIST + 400)
+            self.split.setSizes([SIDE_LIST, total - SIDE_LIST])
+        else:
+            rows = 8 * self.list_view.verticalHeader().defaultSectionSize() + 52
+            total = max(sum(self.split.sizes()), rows + 300)
+            self.split.setSizes([rows, total - rows])
 
     def _reset_for_new_db(self) -> None:
         fill_combo(self.year_box, [])
