@@ -33,7 +33,7 @@ from typing import BinaryIO, Callable
 from app import __version__
 
 from .errors import UserError, check_cancel
-from .fsutil import sha256_bytes
+from .fsutil import pid_alive, sha256_bytes, temp_name_prefix
 from .packet_data import (DATA_FORMAT, REDACTED, SCHEMA_VERSION, Period, Redactor,  # noqa: F401
                           anonymised_copy, choose_plan, collect_data, collect_plan, evidence_totals,
                           period_choices, preflight, resolve_period, schedule_present, school_info)
@@ -94,53 +94,35 @@ def _os_message(exc: OSError, target: Path, need: int) -> str:
 
 
 PART_SUFFIX = ".part"
+STALE_AGE = 3600.0                # seconds after which a temporary that names no process is stale
 
 
 def _part_name(target: Path) -> Path:
-    """A hidden temporary beside `target` naming the writing process (so a crash can be told from
-    a write in progress)."""
-    return target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(3).hex()}{PART_SUFFIX}")
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    if os.name != "posix":
-        return False              # on Windows an old temporary is judged by its age alone
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True               # alive, but another user's
-    return True
-
-
-STALE_AGE = 3600.0                # seconds after which any temporary of ours is stale
+    """A hidden temporary beside `target` naming the writing process (fsutil's scheme), so a
+    crash can be told from a write in progress."""
+    return target.with_name(f"{temp_name_prefix(target)}{os.urandom(4).hex()}{PART_SUFFIX}")
 
 
 def _stale(path: Path, pid_text: str) -> bool:
-    """A temporary of a crashed run: its process is gone, or it is older than STALE_AGE."""
+    """A temporary of a crashed run: its process is gone, or (no process named) it is old."""
     import time
 
+    if pid_text.isdigit():
+        return not pid_alive(int(pid_text))
     try:
-        age = time.time() - path.lstat().st_mtime
+        return time.time() - path.lstat().st_mtime > STALE_AGE
     except OSError:
         return False
-    try:
-        pid = int(pid_text)
-    except ValueError:
-        return age > STALE_AGE
-    return age > STALE_AGE or not _pid_alive(pid)
 
 
-_PART_RE = re.compile(r"\.objektiv_[^/\\]*\.zip\.(\d+)-[0-9a-f]+\.part")
-_OLD_PART_RE = re.compile(r"\.objektiv_[^/\\]*\.zip\.[A-Za-z0-9_]+\.part")   # atomic_path's names
+_PART_RE = re.compile(r"\.objektiv_[^/\\]*\.zip\.p(\d{1,10})_[A-Za-z0-9_]{1,40}\.part")
+_OLD_PART_RE = re.compile(r"\.objektiv_[^/\\]*\.zip\.[A-Za-z0-9_]{8}\.part")   # earlier versions' names
 
 
 def remove_stale_temporaries(folder: str | os.PathLike) -> list[Path]:
     """Remove unfinished packet files («.objektiv_….zip.….part») that a crashed write left in
-    `folder`; returns what was removed. Files of a write still running are left alone."""
+    `folder`, whatever their date; returns what was removed. Files of a write still running are
+    left alone."""
     removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
@@ -148,8 +130,7 @@ def remove_stale_temporaries(folder: str | os.PathLike) -> list[Path]:
         return removed
     for entry in entries:
         m = _PART_RE.fullmatch(entry.name)
-        old = m is None and _OLD_PART_RE.fullmatch(entry.name)
-        if not (m or old) or not entry.is_file(follow_symlinks=False):
+        if not (m or _OLD_PART_RE.fullmatch(entry.name)) or not entry.is_file(follow_symlinks=False):
             continue
         path = Path(entry.path)
         if _stale(path, m.group(1) if m else ""):
