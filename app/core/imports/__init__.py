@@ -22,6 +22,7 @@ from typing import Callable
 
 from app.core.errors import Cancelled, UserError, check_cancel
 from app.core.fsutil import sha256_file
+from app.core.imports.limits import check_regular
 from app.core.store import rows
 
 from .base import Preview
@@ -398,6 +399,7 @@ def _preview_one(db, path: Path, kind: str, options: dict, progress, cancel) -> 
     try:
         if not out.path.exists():
             raise UserError(f"Файл «{out.path.name}» не найден ({out.path}). Проверьте путь к файлу.")
+        check_regular(out.path)          # a pipe or a device is refused before it is read
         digest = sha256_file(out.path)
         out.kind = detect_kind(out.path) if kind == "auto" else kind
         out.duplicate = _find_duplicate(db, digest)
@@ -426,6 +428,41 @@ def import_files(db, paths, *, kind: str = "auto", dry_run: bool = False, option
     options = dict(options or {})
     paths = [Path(p) for p in paths]
     report = ImportReport(dry_run=dry_run, skip_bad_rows=bool(options.get("skip_bad_rows")))
+    if dry_run:
+        _preview_all(db, paths, kind, options, report, progress, cancel)
+        _simulate(db, report, cancel)
+        return report
+    # A real import checks (namesakes, duplicates, what exists) and writes inside ONE write
+    # transaction taken before the first check: two imports at once run one after the other, so
+    # they can never both pass checks that only one of them may pass.
+    _begin_immediate(db)
+    try:
+        _preview_all(db, paths, kind, options, report, progress, cancel)
+        if report.ok:
+            _commit_all(db, report, progress, cancel)
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    if db.conn.in_transaction:
+        db.conn.execute("COMMIT" if report.committed else "ROLLBACK")
+    if report.committed and progress:
+        progress(1000, 1000)
+    return report
+
+
+def _begin_immediate(db) -> None:
+    if db.conn.in_transaction:
+        db.conn.execute("COMMIT")      # nothing of ours is pending here; a stray implicit one ends
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        from app.core.store import explain_sqlite_error
+
+        raise explain_sqlite_error(exc, None) from None
+
+
+def _preview_all(db, paths, kind, options, report, progress, cancel) -> None:
     total = max(len(paths), 1)
     for i, path in enumerate(paths):
         check_cancel(cancel)
@@ -434,14 +471,6 @@ def import_files(db, paths, *, kind: str = "auto", dry_run: bool = False, option
         report.files.append(_preview_one(db, path, own.pop("kind", None) or kind, own, sub, cancel))
     if progress:
         progress(_PREVIEW_SHARE, 1000)
-    if dry_run:
-        _simulate(db, report, cancel)
-    if dry_run or not report.ok:
-        return report
-    _commit_all(db, report, progress, cancel)
-    if progress:
-        progress(1000, 1000)
-    return report
 
 
 def _sub_progress(progress, index: int, total: int):
