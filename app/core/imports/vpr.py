@@ -451,15 +451,16 @@ def _resolve_ordinals(db, book, sheet: Sheet, lay: Layout, ctx: SheetContext, op
     """Which class each ordinal is: the user's answer (class_map), the sheet «Классы», or the class
     the codes of that ordinal already belong to; else ask once per ordinal. False when asked."""
     codes: dict[str, set[str]] = {}
-    code_col = lay.cols.get("code")
+    code_col, name_col = lay.cols.get("code"), lay.cols.get("name")
     for r in range(lay.header + 1, len(sheet.rows)):
         if r in lay.skip:
             continue
         number = _bare_int(sheet.value(r, lay.ordinal))
-        if number is None:
-            continue
+        code = code_text(sheet.value(r, code_col)) if code_col is not None else None
+        if number is None or not (code or (name_col is not None and clean_name(sheet.value(r, name_col)))):
+            continue                        # an ordinal filled in ahead on a row with no pupil
         found = codes.setdefault(str(number), set())
-        if code_col is not None and (code := code_text(sheet.value(r, code_col))):
+        if code:
             found.add(code)
     mapping: dict[str, tuple[str, str]] = {}           # ordinal → (class, where it comes from)
     wrong = []
