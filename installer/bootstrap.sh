@@ -73,7 +73,7 @@ case "$mode" in
     ;;
   test)
     export QT_QPA_PLATFORM=offscreen
-    exec .venv/bin/python -m pytest -q tests/core tests/ui
+    exec .venv/bin/python -m pytest -q tests/core tests/ui tests/reliability
     ;;
   *)
     echo "Использование: bash installer/bootstrap.sh run|test" >&2
