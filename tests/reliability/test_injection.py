@@ -106,6 +106,12 @@ def test_analysis_report_xlsx_keeps_the_school_name_as_text(hostile_school, tmp_
     assert_no_formula(out, [HYPERLINK])
 
 
+def test_schedule_xlsx_keeps_the_school_name_as_text(hostile_school, tmp_path):
+    out = tmp_path / "schedule.xlsx"
+    _cli("--db", str(hostile_school), "schedule-xlsx", str(out))
+    assert_no_formula(out, [HYPERLINK])
+
+
 @pytest.fixture(scope="module")
 def hostile_packet(hostile_school, tmp_path_factory):
     db = store.open_db(hostile_school)
