@@ -348,7 +348,63 @@ COMMANDS = {
 }
 
 
+# Files the commands write, by kind (None: by the suffix, .xlsx or .pdf), checked before any work:
+# never the open school file, an input of the command, or an existing file of another kind.
+_OUTPUT_KINDS = {"plan-pdf": "pdf", "plan-xlsx": "xlsx", "report": None, "analysis-report": None,
+                 "schedule-xlsx": "xlsx", "schedule-pdf": "pdf", "summary": "xlsx"}
+_NO_DB = {"verify-packet", "summary"}
+
+
+def _check_paths(args) -> None:
+    from app.core import outputs
+
+    command = args.command
+    inputs = list(getattr(args, "files", None) or []) + ([args.file] if getattr(args, "file", None) else [])
+    if command in ("verify-packet", "summary"):
+        for path in inputs:
+            outputs.check_input(path)
+    db_path = None if command in _NO_DB else _db_path(args)
+    if command in _OUTPUT_KINDS:
+        kind = _OUTPUT_KINDS[command] or ("xlsx" if args.out.suffix.lower() in (".xlsx", ".xlsm") else "pdf")
+        outputs.check_output(args.out, kind=kind, db_path=db_path, inputs=inputs)
+    elif command == "packet":
+        outputs.check_output_dir(args.out_dir)
+
+
+def _writes_db(args) -> bool:
+    return args.command == "import" and not args.dry_run
+
+
+def _run(args) -> int:
+    """The command, holding the school file's lock when it writes to it (another window or command
+    that holds it is named in the refusal)."""
+    _check_paths(args)
+    if not _writes_db(args):
+        return COMMANDS[args.command](args)
+    from app.core import lock
+
+    with lock.held(_db_path(args)):
+        return COMMANDS[args.command](args)
+
+
+def _explain(exc: BaseException, args) -> str:
+    """A Russian message for an error of the disk or the database file met outside the core's checks."""
+    import sqlite3
+
+    from app.core.errors import os_error
+    from app.core.store import explain_sqlite_error
+
+    path = None if args.command in _NO_DB else _db_path(args)
+    if isinstance(exc, sqlite3.Error):
+        return str(explain_sqlite_error(exc, path))
+    if isinstance(exc, MemoryError):
+        return "Не хватило оперативной памяти для этой операции; ничего не изменено."
+    return str(os_error(exc, "выполнить операцию с файлом"))
+
+
 def main(argv: list[str] | None = None) -> int:
+    import sqlite3
+
     parser = _build_parser()
     args = parser.parse_args(argv)
     if not args.command:
@@ -356,7 +412,16 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("Ошибка в командной строке: не указана команда.\n")
         return EXIT_USAGE
     try:
-        return COMMANDS[args.command](args)
+        return _run(args)
+    except (sqlite3.Error, MemoryError) as exc:
+        sys.stderr.write(f"Ошибка: {_explain(exc, args)}\n")
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_OK
+        sys.stderr.write(f"Ошибка: {_explain(exc, args)}\n")
+        return EXIT_BAD_INPUT
     except UserError as exc:
         sys.stderr.write(f"Ошибка: {exc}\n")
         return EXIT_BAD_INPUT

@@ -5,10 +5,11 @@ to ``changed`` decides whether to reload. Navigation requests go through ``navig
 """
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any, Callable
 
-from app.core import store
+from app.core import lock, store
 
 from .qt import QtCore, QtGui, Signal
 from .tasks import TaskRunner
@@ -40,19 +41,34 @@ class AppContext(QtCore.QObject):
         self.tasks.synchronous = value
 
     def open_db(self, path: str | Path) -> None:
-        """Open a school file (raises StoreError with a Russian message; the old DB stays open)."""
-        db = store.open_db(path)
+        """Open a school file (raises StoreError with a Russian message; the old DB stays open).
+        The window holds the file's lock while it is open: a second window or a writing command
+        is refused with the holder's name (app.core.lock)."""
+        with self._locking(path):
+            db = store.open_db(path)
         self._switch(db, Path(path))
 
     def create_db(self, path: str | Path, *, school_name: str | None = None) -> None:
-        db = store.create_db(path, school_name=school_name)
+        with self._locking(path):
+            db = store.create_db(path, school_name=school_name)
         self._switch(db, Path(path))
 
     def create_demo(self, path: str | Path) -> None:
         from app.core.demo import create_demo
 
-        db = create_demo(path)
+        with self._locking(path):
+            db = create_demo(path)
         self._switch(db, Path(path))
+
+    @contextlib.contextmanager
+    def _locking(self, path: str | Path):
+        """Take the lock of `path`; give it back if opening fails."""
+        lock.acquire(path)
+        try:
+            yield
+        except BaseException:
+            lock.release(path)
+            raise
 
     def _switch(self, db, path: Path) -> None:
         self.close_db()
@@ -65,6 +81,8 @@ class AppContext(QtCore.QObject):
         if self.db is not None:
             self.tasks.wait()
             self.db.close()
+            if self.db_path is not None:
+                lock.release(self.db_path)
         self.db, self.db_path = None, None
 
     def school_title(self) -> str:
