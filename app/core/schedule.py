@@ -49,6 +49,11 @@ def resolve_year(db, year: str | int | None = None) -> dict:
     return found[0]
 
 
+def years(db) -> list[dict]:
+    """The school's academic years, the latest first."""
+    return rows(db, "SELECT * FROM academic_year ORDER BY label DESC")
+
+
 def class_labels(db, year_id: int) -> list[str]:
     """The year's classes (from «Контингент» and from the schedule), by grade and letter."""
     labels = {r["label"] for r in rows(db, "SELECT label FROM class_group WHERE year_id = ?", [year_id])}

@@ -39,7 +39,7 @@ def abbreviation(subject: str, short_names: dict[str, str] | None = None) -> str
     return ABBREVIATIONS.get(subject) or subject.split()[0][:4] + "."
 
 
-def _short_names(db) -> dict[str, str]:
+def subject_short_names(db) -> dict[str, str]:
     return {r["name"]: r["short_name"] for r in store.rows(db, "SELECT name, short_name FROM subject")
             if r["short_name"] and len(r["short_name"]) <= 7}
 
@@ -111,7 +111,7 @@ def _fill_grid(ws, db, meta, items, school) -> None:
     from .reports.plan_pdf import _default_position, order_line
 
     st = xlsx_styles()
-    short = _short_names(db)
+    short = subject_short_names(db)
     classes = sorted({i["class_label"] for i in items} | set(sch.class_labels(db, meta["year_id"])),
                      key=sch.class_sort_key)
     used = {i["date"] for i in items}

@@ -28,6 +28,7 @@ PAGES = [
     PageSpec("roster", "Контингент", "RosterPage"),
     PageSpec("marks", "Отметки", "MarksPage"),
     PageSpec("procedures", "Процедуры", "ProceduresPage"),
+    PageSpec("schedule", "График ОП", "SchedulePage"),
     PageSpec("analysis", "Анализ", "AnalysisPage"),
     PageSpec("packet", "Пакет", "PacketPage"),
     PageSpec("district", "Район", "DistrictPage"),

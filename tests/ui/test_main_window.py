@@ -34,7 +34,7 @@ def test_title_names_the_school(window, ctx):
 
 def test_every_page_is_present_and_shows_data(window, qtbot):
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles == ["Обзор", "План", "Контингент", "Отметки", "Процедуры", "Анализ", "Пакет", "Район", "Справка"]
+    assert titles == ["Обзор", "План", "Контингент", "Отметки", "Процедуры", "График ОП", "Анализ", "Пакет", "Район", "Справка"]
     empty = []
     for spec in PAGES:
         page = window.show_page(spec.key)
