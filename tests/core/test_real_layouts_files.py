@@ -27,3 +27,14 @@ def test_every_workbook_fixture_is_office_saved():
     for path in books:
         book = table_reader.read_book(path)
         assert any(len(row) > 3 for sheet in book.sheets for row in sheet.rows), path.name
+
+
+def test_an_ods_book_imports_like_its_xlsx(empty_db):
+    from app.core.imports import import_files
+
+    ods = REAL / "journal_Итоговые отметки 9А 2024-2025 (LibreOffice).ods"
+    assert table_reader.sniff_format(ods) == "ods"
+    report = import_files(empty_db, [ods])
+    assert report.ok and report.committed
+    assert empty_db.execute("SELECT count(*) FROM journal_mark").fetchone()[0] == 98
+    assert empty_db.execute("SELECT count(*) FROM student").fetchone()[0] == 9
