@@ -99,7 +99,8 @@ def sqlite_state_error(exc: BaseException, path: Path | None) -> UserError | Non
     code = getattr(exc, "sqlite_errorname", "") or ""
     if isinstance(exc, OSError):
         return StoreError(f"Файл базы {name}: {os_error_text(exc)}. База не изменена.")
-    if "full" in text or code == "SQLITE_FULL":
+    if "full" in text or code == "SQLITE_FULL" or (
+            ("i/o" in text or code.startswith("SQLITE_IOERR")) and _disk_nearly_full(folder)):
         return StoreError(f"На диске не хватает места, чтобы записать изменения в базу {name}. Освободите "
                           "место на диске (или перенесите файл базы на другой диск) и повторите. "
                           "Прежние данные не пострадали: незаконченное изменение отменено.")
@@ -131,6 +132,19 @@ def sqlite_state_error(exc: BaseException, path: Path | None) -> UserError | Non
     return None
 
 
+def _disk_nearly_full(folder: Path | None) -> bool:
+    """An i/o error on a disk with (almost) no free space is a full disk: SQLite cannot grow its
+    journal there and reports the write as failed."""
+    import shutil
+
+    if folder is None:
+        return False
+    try:
+        return shutil.disk_usage(folder).free < 4 * 1024 * 1024
+    except OSError:
+        return False
+
+
 def _probe(path: Path) -> tuple[int, int]:
     """Read (application_id, user_version) without changing a byte; raise StoreError if unreadable."""
     name = path.name
@@ -145,7 +159,8 @@ def _probe(path: Path) -> tuple[int, int]:
             "Выберите другой файл."
         )
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        immutable = "" if os.access(path.resolve().parent, os.W_OK) else "&immutable=1"  # read-only disk
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{immutable}", uri=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -242,6 +257,8 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
             "обновлять. Откройте резервную копию или обратитесь к тому, кто изменял файл."
         )
     _restrict(path)
+    if not os.access(path.resolve().parent, os.W_OK) and version == SCHEMA_VERSION:
+        return _connect_read_only(path)
     try:
         db = _connect(path)
         if version < SCHEMA_VERSION:
@@ -255,9 +272,19 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
+def _connect_read_only(path: Path) -> sqlite_utils.Database:
+    """A file in a folder nobody may write to (a read-only disk, a protected flash drive): SQLite cannot
+    keep its journal beside it, so it is read as immutable; any write is refused with a Russian
+    message (explain_sqlite_error: «только читать»)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                           check_same_thread=False)
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
 def _has_tables(path: Path) -> bool:
     """Whether a file at version 0 already holds tables our first migrations create."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    immutable = "" if os.access(path.resolve().parent, os.W_OK) else "&immutable=1"
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{immutable}", uri=True)
     try:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     finally:
@@ -269,6 +296,12 @@ def _restrict(path: Path) -> None:
     """Take group and others' access off the school file and its journals (POSIX; owner only)."""
     if os.name != "posix":
         return
+    folder = path.resolve().parent
+    try:
+        if folder == default_db_path().resolve().parent and folder.stat().st_mode & 0o077:
+            os.chmod(folder, 0o700)             # the program's own folder: the user's only
+    except OSError:
+        pass
     for suffix in ("", "-wal", "-shm"):
         p = Path(str(path) + suffix)
         try:

@@ -297,6 +297,9 @@ def _not_a_plan_file(path: Path) -> str | None:
         return None
     if kind == "missing":
         return f"Файл «{path.name}» не найден. Проверьте путь к файлу."
+    if kind == "zip-unsupported":
+        return (f"Файл «{path.name}» сжат способом, который программа не поддерживает. Откройте его в Word, "
+                "Excel или LibreOffice, сохраните заново и загрузите снова.")
     if kind == "empty":
         return f"Файл «{path.name}» пуст (0 байт): в нём нет данных."
     if kind == "pdf":

@@ -170,7 +170,9 @@ def sniff_format(path: Path) -> str:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
                 mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
-        except (zipfile.BadZipFile, OSError, ValueError, KeyError, NotImplementedError, RuntimeError):
+        except NotImplementedError:
+            return "zip-unsupported"     # a zip feature Python cannot read («version needed» above 6.3)
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError, RuntimeError):
             return "zip"
         if "xl/workbook.xml" in names:
             return "xlsx"
@@ -201,6 +203,10 @@ def check_readable(path: Path) -> str:
                         "Из PDF данные не читаются: выгрузите результаты в Excel (.xlsx, .xls) или CSV.")
     if kind == "docx":
         raise UserError(f"Файл «{name}» — документ Word, а не таблица Excel или CSV.")
+    if kind == "zip-unsupported":
+        raise UserError(f"Файл «{name}» сжат способом, который программа не поддерживает (архив более новой "
+                        "версии или особого формата). Откройте его в Excel или LibreOffice Calc, сохраните "
+                        "как .xlsx и загрузите снова. В базе ничего не изменено.")
     if kind == "xlsx":
         return "xlsm" if suffix == ".xlsm" else "xlsx"
     if kind in ("xlsb", "ods", "xls"):
@@ -603,9 +609,10 @@ def _check_field_sizes(text: str, path: Path) -> None:
     if longest <= limit and '"' not in text:
         return
     if longest > limit or _longest_quoted(text) > limit:
-        raise UserError(f"Файл «{path.name}»: в таблице есть значение длиннее {limit:,} знаков — такого не "
+        number = f"{limit:,}".replace(",", " ")
+        raise UserError(f"Файл «{path.name}»: в таблице есть значение длиннее {number} знаков — такого не "
                         "бывает в выгрузке отметок или результатов (возможно, в файле непарная кавычка "
-                        "или это не таблица). Проверьте файл. В базе ничего не изменено.".replace(",", " "))
+                        "или это не таблица). Проверьте файл. В базе ничего не изменено.")
 
 
 def _longest_quoted(text: str) -> int:
