@@ -308,13 +308,39 @@ def schedule_present(procs: list[dict], plan: dict | None) -> tuple[bool, str]:
     return False, "в пакете нет процедур года с датами и нет выполненного пункта плана о графике"
 
 
-def key_indicators(analysis: dict, procs: list[dict], plan: dict | None, rechecks: dict) -> dict:
+def collect_schedule(db, year_id: int) -> dict | None:
+    """The year's schedule of assessment procedures and its check (no pupil is named in it):
+    «Наличие графика ОП» means an approved schedule that covers the school year."""
+    from . import schedule as sch
+
+    st = sch.status(db, year_id)
+    if st["check"] is None:
+        return None
+    meta = st["meta"]
+    keys = ("class_label", "grade", "subject", "date", "lesson", "duration", "level", "form")
+    return {"year": st["year"], "present": st["present"], "basis": st["basis"], "approved": bool(meta["approved"]),
+            "order_number": meta["order_number"], "order_date": meta["order_date"],
+            "period_start": meta["period_start"], "period_end": meta["period_end"],
+            "published_url": meta["published_url"],
+            "items": [{k: i[k] for k in keys} for i in sch.list_items(db, year_id)],
+            "check": {"procedures": st["check"]["procedures"],
+                      "violations": [{k: v[k] for k in ("rule", "class", "subject", "dates", "reason")}
+                                     for v in st["check"]["violations"]]}}
+
+
+def key_indicators(analysis: dict, procs: list[dict], plan: dict | None, rechecks: dict,
+                   schedule: dict | None = None) -> dict:
     """The indicators the district summary compares, taken from the analysis where it has them
-    (so the summary shows exactly what «Анализ» shows), otherwise computed from the packet's data."""
+    (so the summary shows exactly what «Анализ» shows), otherwise computed from the packet's data.
+    `schedule` (collect_schedule) decides «Наличие графика ОП»; without it the older inference from
+    procedure dates and the plan is used."""
     ind = analysis.get("indicators") or {}
     flags = analysis.get("flags") or []
     comparisons = analysis.get("comparisons") or []
-    schedule, how = schedule_present(procs, plan)
+    if schedule is not None:
+        schedule_flag, how = schedule["present"], schedule["basis"]
+    else:
+        schedule_flag, how = schedule_present(procs, plan)
     summary = (plan or {}).get("summary", {})
     medal = ind.get("medal_unconfirmed_index")
     return {
@@ -325,8 +351,9 @@ def key_indicators(analysis: dict, procs: list[dict], plan: dict | None, recheck
         "medal_unconfirmed_index": None if medal is None else round(100.0 * medal, 1),
         "recheck_unchanged": _recheck_share(ind, rechecks),
         "rechecks": _recheck_total(ind, rechecks),
-        "schedule": schedule,
+        "schedule": schedule_flag,
         "schedule_basis": how,
+        "schedule_violations": len(schedule["check"]["violations"]) if schedule is not None else None,
         "observers_share": _observer_share(ind, procs, "observers_pct", "with_observers"),
         "video_share": _observer_share(ind, procs, "video_pct", "with_video"),
         "flags_risk": sum(1 for f in flags if f.get("level") == "risk"),
@@ -472,8 +499,9 @@ def collect_data(db, period: Period, *, analysis: dict | None = None, include_ev
         "results": results,
         "rechecks": rechecks,
         "analysis": {k: analysis.get(k) for k in ("comparisons", "flags", "indicators")},
-        "indicators": key_indicators(analysis, procs, plan, rechecks),
+        "schedule": collect_schedule(db, period.year_id),
     }
+    data["indicators"] = key_indicators(analysis, procs, plan, rechecks, data["schedule"])
     redactor = redactor or Redactor.for_db(db)
     # the school's own name and codes are not free text; everything else is searched for names
     return {k: (v if k in ("format", "school", "period") else redactor.walk(v)) for k, v in data.items()}, blobs

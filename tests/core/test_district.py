@@ -54,7 +54,7 @@ def test_summary_orders_by_risk_and_reads_every_indicator(packets, tmp_path):
         assert wanted in header
     first = [c.value for c in ws[D.HEADER_ROW + 1]]
     assert first[1:3] == ["Школа Б", "100002"] and first[5] == round(100 * 7 / 12, 1)
-    assert first[header.index("График оценочных процедур")] == "есть"
+    assert first[header.index("График оценочных процедур")] == "нет"       # no approved schedule in these schools
     assert first[header.index("Доля перепроверок без изменений, %")] == 50.0
     assert first[header.index("Признаков «риск»")] == 2
 

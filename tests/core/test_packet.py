@@ -197,7 +197,9 @@ def test_data_has_plan_results_under_codes_and_indicators(small_db):
     ind = data["indicators"]
     assert ind["vpr_index"] == round(100 * 8 / 12, 1)
     assert ind["recheck_unchanged"] == 50.0 and ind["observers_share"] == 100.0
-    assert ind["schedule"] is True and (ind["flags_risk"], ind["flags_attention"]) == (1, 0)
+    # no schedule of assessment procedures was approved in this school: «Наличие графика ОП» is «нет»
+    assert ind["schedule"] is False and (ind["flags_risk"], ind["flags_attention"]) == (1, 0)
+    assert data["schedule"]["check"]["procedures"] >= 1 and "не" in ind["schedule_basis"]
     assert data["plan"]["summary"]["overdue"] == 1
     ev = data["plan"]["sections"][0]["items"][0]["evidence"][0]
     assert ev["name"] == "Приказ о графике.pdf" and ev["path"] in blobs

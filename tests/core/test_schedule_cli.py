@@ -81,3 +81,16 @@ def test_empty_year_still_prints(empty_db, tmp_path):
     pdf = write_schedule_pdf(empty_db, tmp_path / "g.pdf")
     assert pdf.stat().st_size > 1000
     assert write_schedule_xlsx(empty_db, tmp_path / "g.xlsx").exists()
+
+
+def test_the_packet_carries_the_schedule_and_its_check(demo_db):
+    from app.core import packet as P
+
+    data, _ = P.collect_data(demo_db, P.resolve_period(demo_db, "2025/2026"))
+    assert P.schema_problems(data, "data.schema.json", "data.json") == []
+    sched = data["schedule"]
+    assert sched["present"] is True and sched["order_number"] == "97"
+    assert len(sched["items"]) == sched["check"]["procedures"]
+    assert [v["rule"] for v in sched["check"]["violations"]] == ["one_per_day", "too_frequent"]
+    ind = data["indicators"]
+    assert ind["schedule"] is True and ind["schedule_violations"] == 2 and "№ 97" in ind["schedule_basis"]

@@ -22,7 +22,7 @@ TABLE_COLUMNS = [
     ("Индекс ОГЭ, %", "oge_index", "pct"), ("Медалисты без подтв., %", "medal_unconfirmed_index", "pct"),
     ("Перепроверки без изм., %", "recheck_unchanged", "pct"), ("График", "schedule", "bool"),
     ("Наблюдатели, %", "observers_share", "pct"), ("Риск", "flags_risk", "int"),
-    ("Внимание", "flags_attention", "int"),
+    ("Внимание", "flags_attention", "int"), ("Нарушений в графике", "schedule_violations", "int"),
 ]
 CHARTS = [
     ("Индексы необъективности ВПР и ОГЭ, %", [("vpr_index", "ВПР", "#1f4e79"), ("oge_index", "ОГЭ", "#e08a2c")]),
