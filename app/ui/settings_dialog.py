@@ -93,6 +93,7 @@ class SettingsDialog(QtWidgets.QDialog):
                 label.setMinimumWidth(420)        # two lines at most: wrapped labels are never clipped
                 form.addRow(label, editor)
             body_lay.addWidget(box)
+        body_lay.addWidget(self._schedule_box())
         body_lay.addStretch(1)
         scroll.setWidget(body)
         lay.addWidget(scroll, 1)
@@ -105,6 +106,39 @@ class SettingsDialog(QtWidgets.QDialog):
         screen = (parent.screen() if parent is not None else None) or QtGui.QGuiApplication.primaryScreen()
         room = screen.availableGeometry() if screen is not None else QtCore.QRect(0, 0, 820, 660)
         self.resize(min(820, room.width() - 24), min(660, room.height() - 48))
+
+    def _schedule_box(self) -> QtWidgets.QGroupBox:
+        """Rules of the schedule of assessment procedures (page «График ОП»)."""
+        from app.core import schedule as sch
+        from app.core.schedule_rules import THRESHOLD_DESCRIPTIONS
+
+        current = sch.load_thresholds(self.ctx.db)
+        box = QtWidgets.QGroupBox("График оценочных процедур (письмо Минпросвещения и Рособрнадзора от 06.08.2021)")
+        form = QtWidgets.QFormLayout(box)
+        self.schedule_editors: dict[str, QtWidgets.QWidget] = {}
+        for name, text, unit in THRESHOLD_DESCRIPTIONS:
+            value = getattr(current, name)
+            if isinstance(value, bool):
+                editor = QtWidgets.QCheckBox()
+                editor.setChecked(value)
+            elif isinstance(value, int):
+                editor = QtWidgets.QSpinBox()
+                editor.setRange(1, 60)
+                editor.setValue(value)
+            else:
+                editor = QtWidgets.QDoubleSpinBox()
+                editor.setDecimals(1)
+                editor.setRange(0.5, 100)
+                editor.setValue(value)
+                editor.setLocale(_RU)
+            if unit and not isinstance(editor, QtWidgets.QCheckBox):
+                editor.setSuffix(f" {unit}")
+            self.schedule_editors[name] = editor
+            label = QtWidgets.QLabel(text)
+            label.setWordWrap(True)
+            label.setMinimumWidth(420)
+            form.addRow(label, editor)
+        return box
 
     def _display_box(self) -> QtWidgets.QGroupBox:
         box = QtWidgets.QGroupBox("Учащиеся в списках «Анализа»")
@@ -129,6 +163,11 @@ class SettingsDialog(QtWidgets.QDialog):
         return buttons
 
     def restore_defaults(self) -> None:
+        from app.core.schedule_rules import ScheduleThresholds
+
+        for name, editor in self.schedule_editors.items():
+            value = getattr(ScheduleThresholds(), name)
+            editor.setChecked(value) if isinstance(editor, QtWidgets.QCheckBox) else editor.setValue(value)
         for f in fields(th.Thresholds):
             editor, value = self.editors[f.name], getattr(th.DEFAULTS, f.name)
             if isinstance(editor, QtWidgets.QCheckBox):
@@ -143,6 +182,9 @@ class SettingsDialog(QtWidgets.QDialog):
         try:
             th.save_thresholds(self.ctx.db, self.values())
             th.save_student_display(self.ctx.db, "names" if self.by_names.isChecked() else "codes")
+            from app.core import schedule as sch
+
+            sch.save_thresholds(self.ctx.db, {n: _value(w) for n, w in self.schedule_editors.items()})
         except UserError as exc:
             self.error.setText(str(exc))
             return

@@ -107,3 +107,22 @@ def test_fits_small_and_usual_screens(page, qtbot, size):
     shots = os.environ.get("SCHEDULE_SHOTS")
     if shots:
         page.grab().save(os.path.join(shots, f"schedule_{size[0]}x{size[1]}.png"))
+
+
+def test_thresholds_in_settings_change_the_check(ctx, page, qtbot):
+    from app.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    assert dialog.schedule_editors["min_gap_days"].value() == 17
+    dialog.schedule_editors["min_gap_days"].setValue(9)
+    dialog.accept()
+    assert sch.load_thresholds(ctx.db).min_gap_days == 9
+    assert [v["rule"] for v in sch.check(ctx.db)["violations"]] == ["one_per_day"]     # 9 days apart is now enough
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.restore_defaults()
+    assert dialog.schedule_editors["min_gap_days"].value() == 17
+    if os.environ.get("SCHEDULE_SHOTS"):
+        dialog.resize(820, 560)
+        dialog.grab().save(os.path.join(os.environ["SCHEDULE_SHOTS"], "settings.png"))
