@@ -26,8 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 SIZES = {"small": (1008, 500), "laptop": (1350, 690)}
 # the pages whose layout was reworked for small screens (their pictures live in docs/screens)
-KEPT = {"overview", "plan", "plan-editor", "roster", "marks", "procedures", "analysis", "analysis-cohort",
-        "district", "print-preview"}
+KEPT = {"overview", "plan", "plan-editor", "procedures", "analysis", "analysis-cohort", "print-preview"}
 
 
 def _cohort(page) -> None:

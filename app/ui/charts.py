@@ -17,7 +17,7 @@ from app.core.fsutil import atomic_path
 from .qt import QtCore, QtGui, QtWidgets, Signal, pg
 
 _TEXT = "#202830"
-MIN_PLOT = 200       # the plot area is never squeezed below this height: the tab scrolls instead
+MIN_PLOT = 235       # a plot (axes included) is never squeezed below this: the tab scrolls instead
 AXIS_ROOM = 56       # the x axis with its title and the margin above the first row
 
 
@@ -104,6 +104,7 @@ class ChartBase(QtWidgets.QWidget):
     def set_compact(self, on: bool) -> None:
         """On a short screen the caption gives its lines to the plot (it stays as a tooltip)."""
         self.compact = on
+        self.layout().setContentsMargins(*((4, 2, 4, 0) if on else (6, 6, 6, 6)))
         self.caption.setVisible(not on and bool(self.caption.text()))
         self.title.setToolTip(self.caption.text() if on else "")
 

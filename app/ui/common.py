@@ -200,11 +200,17 @@ class CollapsibleBox(QtWidgets.QFrame):
 
 
 def visible_height(widget: QtWidgets.QWidget) -> int:
-    """How many pixel rows of the widget can be seen on screen (clipped by scroll areas, splitters
-    and the window edge); 0 when it is hidden."""
+    """How many pixel rows of the widget can be seen in its window (clipped by scroll areas,
+    splitters and the window edge); 0 when it is hidden."""
     if not widget.isVisible():
         return 0
-    return widget.visibleRegion().boundingRect().height()
+    window = widget.window()
+    rect = QtCore.QRect(widget.mapTo(window, QtCore.QPoint(0, 0)), widget.size())
+    parent = widget.parentWidget()
+    while parent is not None and parent is not window:
+        rect = rect.intersected(QtCore.QRect(parent.mapTo(window, QtCore.QPoint(0, 0)), parent.size()))
+        parent = parent.parentWidget()
+    return max(0, rect.intersected(window.rect()).height())
 
 
 def text_fits(widget: QtWidgets.QWidget, text: str, room: int) -> bool:

@@ -230,13 +230,14 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
         # scrolls inside its tab instead of squeezing its labels together.
         outer = QtWidgets.QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QtWidgets.QScrollArea()
+        self.scroll = scroll = QtWidgets.QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         body = _ScrollBody()
         body.setMinimumWidth(600)
         scroll.setWidget(body)
         outer.addWidget(scroll)
+        scroll.verticalScrollBar().rangeChanged.connect(self._show_flags_box)
         lay = QtWidgets.QVBoxLayout(body)
         lay.setContentsMargins(16, 10, 16, 8)
         lay.setSpacing(6)
@@ -322,6 +323,16 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
             return
         flags = min(max(FLAGS_MIN, total - CHARTS_NEED), total * 45 // 100)
         self.split.setSizes([total - flags, flags])
+        # on a netbook the opened list may lie below the fold: bring it into view once the page
+        # has grown (the scroll range changes) or at once if it need not grow
+        self._reveal_flags = True
+        self._show_flags_box()
+
+    def _show_flags_box(self, *_range) -> None:
+        if getattr(self, "_reveal_flags", False) and self.flags_box.expanded():
+            self.scroll.ensureWidgetVisible(self.flags_box, 0, 0)
+            if self.scroll.verticalScrollBar().maximum() > 0:
+                self._reveal_flags = False
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
