@@ -44,6 +44,7 @@ _CUE_LEMMAS = frozenset({
 })
 _NAMED_AFTER = frozenset({"им", "имени"})
 _GAP_CHARS = frozenset(" \t\u00a0")
+_SHORT_CAPS = 4                           # «КИМ», «ЛИ», «ЮН»: capitals this short may be an abbreviation
 
 
 def _key(word: str) -> str:
@@ -272,6 +273,12 @@ class Redactor:
         word = toks[i][2]
         key = _key(word)
         if len(word) > 1 and key in self.pupils.surn:
+            if word.isupper() and len(word) <= _SHORT_CAPS:
+                # «КИМ», «ЛИ»: in capitals a short word is an abbreviation («КИМ ОГЭ») unless a
+                # name, initials or a word such as «ученик» stands beside it
+                if self._cue_before(text, toks, i) or self._name_beside(text, toks, i):
+                    return "surname"
+                return None
             if word[0].isupper():
                 return "surname"
             common, _, _ = _analysis(key)
@@ -284,6 +291,15 @@ class Redactor:
                 if both:
                     return "name"
         return None
+
+    def _name_beside(self, text: str, toks, i: int) -> bool:
+        """An initial or a pupil's first name or patronymic right before or after token i."""
+        for j, pair in ((i - 1, (i - 1, i)), (i + 1, (i, i + 1))):
+            if 0 <= j < len(toks) and self._adjacent(text, toks[pair[0]], toks[pair[1]]):
+                key = _key(toks[j][2])
+                if self._initial(text, toks[j]) or key in self.pupils.name or key in self.pupils.patr:
+                    return True
+        return False
 
     def _cue_before(self, text: str, toks, i: int) -> bool:
         if i == 0 or not self._adjacent(text, toks[i - 1], toks[i]):
@@ -338,6 +354,8 @@ class Redactor:
             return False
         rest = [toks[k] for k in range(lo, hi + 1) if k != anchor]
         if kind == "name":
+            if (lo, hi) != (anchor, anchor + 1):
+                return False                 # more than a name and patronymic: a surname beside
             key, nxt = _key(toks[anchor][2]), _key(toks[anchor + 1][2])
             return bool(self.adults.name.get(key, set()) & self.adults.patr.get(nxt, set()))
         if not rest:
