@@ -313,8 +313,9 @@ def _restrict(path: Path) -> None:
 
 
 def _upgrade(db: sqlite_utils.Database, path: Path, version: int) -> None:
-    """Back up, then migrate. A migration that fails leaves the file as it was, so its backup is
-    taken away again: trying again never piles up copies (one backup per change of the file)."""
+    """Back up, then migrate. A migration that fails leaves the file as it was; when a copy from an
+    earlier try is there already, this try's copy is taken away again: trying again and again keeps
+    one backup, not one per try."""
     backup = backup_db(db, backup_path_for(path, version))
     try:
         _migrate(db, version)
@@ -323,8 +324,8 @@ def _upgrade(db: sqlite_utils.Database, path: Path, version: int) -> None:
             unchanged = schema_version(db) == version
         except sqlite3.Error:
             unchanged = False
-        if unchanged:
-            backup.unlink(missing_ok=True)
+        if unchanged and _earlier_backups(path, version, backup):
+            backup.unlink(missing_ok=True)     # the file is as it was: the copy of a former try stands
         db.close()
         if isinstance(exc, sqlite3.OperationalError) and "already exists" in str(exc):
             raise StoreError(
@@ -332,6 +333,11 @@ def _upgrade(db: sqlite_utils.Database, path: Path, version: int) -> None:
                 f"соответствуют заявленной версии {version} (файл изменён другой программой). "
                 "Файл не изменён.") from exc
         raise
+
+
+def _earlier_backups(path: Path, version: int, this: Path) -> list[Path]:
+    return [p for p in path.parent.glob(f"{path.stem}.backup-v{version}-*{path.suffix or '.db'}")
+            if p != this and not p.name.endswith(".part")]
 
 
 def create_db(path: str | Path, *, school_name: str | None = None,
