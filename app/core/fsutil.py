@@ -75,10 +75,11 @@ def make_dirs(folder: Path, *, private: bool = False) -> None:
 _STALE_RE = re.compile(r"\.p(\d{1,10})_[A-Za-z0-9_]{1,40}\.part(?:-wal|-shm|-journal)?")
 
 
-def sweep_stale(target: str | os.PathLike) -> list[Path]:
-    """Remove temporaries of `target` left by processes that no longer run; return them."""
+def sweep_stale(target: str | os.PathLike, *, family: str | None = None) -> list[Path]:
+    """Remove temporaries of `target` left by processes that no longer run; return them.
+    `family` widens it to every file whose name starts so (all backups of a school: «school.backup-»)."""
     target = Path(target)
-    prefix = f".{target.name}"
+    prefix = f".{family if family is not None else target.name}"
     removed = []
     try:
         names = os.listdir(target.parent)
@@ -87,7 +88,13 @@ def sweep_stale(target: str | os.PathLike) -> list[Path]:
     for name in names:
         if not name.startswith(prefix):
             continue
-        m = _STALE_RE.fullmatch(name[len(prefix):])
+        rest = name[len(prefix):]
+        if family is not None:
+            cut = rest.rfind(".p")
+            while cut > 0 and not _STALE_RE.fullmatch(rest[cut:]):
+                cut = rest.rfind(".p", 0, cut)
+            rest = rest[cut:] if cut >= 0 else rest
+        m = _STALE_RE.fullmatch(rest)
         if m is None or pid_alive(int(m.group(1))):
             continue
         path = target.parent / name

@@ -316,6 +316,9 @@ def _upgrade(db: sqlite_utils.Database, path: Path, version: int) -> None:
     """Back up, then migrate. A migration that fails leaves the file as it was; when a copy from an
     earlier try is there already, this try's copy is taken away again: trying again and again keeps
     one backup, not one per try."""
+    from .fsutil import sweep_stale
+
+    sweep_stale(path, family=f"{path.stem}.backup-")     # halves of copies whose writer was killed
     backup = backup_db(db, backup_path_for(path, version))
     try:
         _migrate(db, version)
