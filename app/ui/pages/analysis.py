@@ -230,7 +230,7 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
         # scrolls inside its tab instead of squeezing its labels together.
         outer = QtWidgets.QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = scroll = QtWidgets.QScrollArea()
+        self.page_scroll = scroll = QtWidgets.QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         body = _ScrollBody()
@@ -330,8 +330,8 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
 
     def _show_flags_box(self, *_range) -> None:
         if getattr(self, "_reveal_flags", False) and self.flags_box.expanded():
-            self.scroll.ensureWidgetVisible(self.flags_box, 0, 0)
-            if self.scroll.verticalScrollBar().maximum() > 0:
+            self.page_scroll.ensureWidgetVisible(self.flags_box, 0, 0)
+            if self.page_scroll.verticalScrollBar().maximum() > 0:
                 self._reveal_flags = False
 
     def showEvent(self, event) -> None:
