@@ -325,3 +325,61 @@ def check_docx(path: Path) -> None:
     cells = len(_TABLE_CELL.findall(data))
     if cells > MAX_DOCX_CELLS:
         raise refuse(name, f"в таблицах документа {cells} ячеек.")
+
+
+# -- xls (BIFF inside an OLE2 compound file) --------------------------------------------------------
+
+_BIFF_CELLS = {0x0006, 0x00BD, 0x00BE, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x0206, 0x0406}
+_BIFF_BOF = {0x0809, 0x0409, 0x0209, 0x0009}
+
+
+def check_xls(path: Path) -> None:
+    """Records of the workbook stream a reader sizes its tables by: the shared-string count, each
+    sheet's dimensions, and the rows and columns its cells stand in."""
+    import olefile
+
+    name = path.name
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            stream = next((s for s in ("Workbook", "Book", "WORKBOOK", "BOOK") if ole.exists(s)), None)
+            if stream is None:
+                return
+            if ole.get_size(stream) > MAX_MEMBER_BYTES:
+                raise refuse(name, "рабочая книга внутри файла больше допустимого размера.")
+            data = ole.openstream(stream).read()
+    except UserError:
+        raise
+    except Exception:  # noqa: BLE001 - not a sound compound file: the reader names it broken
+        return
+    _check_biff(data, name)
+
+
+def _check_biff(data: bytes, name: str) -> None:
+    import struct
+
+    pos, end = 0, len(data)
+    top_row = top_col = 0
+    while pos + 4 <= end:
+        kind, size = struct.unpack_from("<HH", data, pos)
+        body = pos + 4
+        pos = body + size
+        if pos > end:
+            break
+        if kind in _BIFF_BOF:
+            top_row = top_col = 0
+        elif kind == 0x00FC and size >= 8:                   # SST: total and unique strings
+            total, unique = struct.unpack_from("<II", data, body)
+            if max(total, unique) > MAX_SHARED_STRINGS:
+                raise refuse(name, f"в книге заявлено {max(total, unique)} различных строк текста.")
+        elif kind == 0x0200 and size >= 12:                  # DIMENSIONS (BIFF8)
+            first_row, last_row, first_col, last_col = struct.unpack_from("<IIHH", data, body)
+            rows, cols = max(last_row - first_row, 0), max(last_col - first_col, 0)
+            if cols > MAX_COLUMNS or rows * cols > MAX_CELLS:
+                raise refuse(name, f"лист заявлен размером {rows} строк на {cols} столбцов.")
+        elif kind in _BIFF_CELLS and size >= 4:
+            row, col = struct.unpack_from("<HH", data, body)
+            if kind in (0x00BD, 0x00BE) and size >= 6:        # MULRK / MULBLANK: the last column at the end
+                col = max(col, struct.unpack_from("<H", data, pos - 2)[0])
+            top_row, top_col = max(top_row, row + 1), max(top_col, col + 1)
+            if top_col > MAX_COLUMNS or top_row * top_col > MAX_CELLS:
+                _check_area(name, top_row, top_col)

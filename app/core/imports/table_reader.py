@@ -263,7 +263,9 @@ def _read_book(path: Path, *, max_rows: int, head: int | None, cancel) -> Book:
     if fmt in SPREADSHEET_FORMATS:
         if fmt == "ods":
             limits.check_ods(path)
-        elif fmt != "xls":
+        elif fmt == "xls":
+            limits.check_xls(path)
+        else:
             limits.check_xlsx(path, fmt)     # before calamine allocates what the sheets claim
         book = _read_spreadsheet(path, fmt, max_rows=max_rows, head=head, cancel=cancel)
     else:
@@ -310,7 +312,9 @@ def _read_spreadsheet(path: Path, fmt: str, *, max_rows: int, head: int | None, 
     except pc.PasswordError:
         raise UserError(f"Файл «{path.name}» защищён паролем: программа не может его открыть. Снимите "
                         "пароль в Excel или LibreOffice Calc (или выгрузите файл заново без пароля).") from None
-    except Exception as exc:  # noqa: BLE001 - any parser failure means a broken file
+    except BaseException as exc:  # noqa: BLE001 - any parser failure (a Rust panic too) means a broken file
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
         raise _corrupt(path, fmt) from exc
     sheets = []
     try:
@@ -327,9 +331,9 @@ def _read_spreadsheet(path: Path, fmt: str, *, max_rows: int, head: int | None, 
             hidden = meta.visible != pc.SheetVisibleEnum.Visible
             probe = _FormulaProbe(path, meta.name) if fmt in ("xlsx", "xlsm") else None
             sheets.append(Sheet(meta.name, rows, hidden=hidden, _probe=probe))
-    except (UserError, Cancelled):
+    except (UserError, Cancelled, KeyboardInterrupt, SystemExit):
         raise
-    except Exception as exc:  # noqa: BLE001 - truncated members, broken XML
+    except BaseException as exc:  # noqa: BLE001 - truncated members, broken XML, a panic of the Rust parser
         raise _corrupt(path, fmt) from exc
     finally:
         try:
