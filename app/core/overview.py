@@ -67,11 +67,18 @@ def school_overview(db, *, today: str | None = None, limit: int = 50) -> dict:
     overdue = _items(db, plan_id, f"{_DUE} < ?", [today], limit)
     for item in overdue:
         item["days_late"] = (_dt.date.fromisoformat(today) - _dt.date.fromisoformat(item["due"][:10])).days
+    from .settings import is_demo
+
+    counts = _counts(db, year_id)
+    plan = _plan_progress(db, plan_id, today)
     return {
         "school": school_row(db),
+        "demo": is_demo(db),
+        # nothing imported or planned yet: the page says what to bring instead of empty tables
+        "empty": not plan_id and not any(counts.get(k) for k in ("students", "results", "marks", "procedures")),
         "year": {"id": year_id, "label": year[0] if year else ""},
-        "counts": _counts(db, year_id),
-        "plan": _plan_progress(db, plan_id, today),
+        "counts": counts,
+        "plan": plan,
         "overdue": overdue,
         "upcoming": _items(db, plan_id, f"{_DUE} >= ? AND coalesce(i.deadline_start, {_DUE}) <= ?",
                            [today, soon], limit),
@@ -81,3 +88,12 @@ def school_overview(db, *, today: str | None = None, limit: int = 50) -> dict:
             FROM procedure p JOIN subject s ON s.id = p.subject_id
             ORDER BY coalesce(p.date, '') DESC, p.id DESC LIMIT 5"""),
     }
+
+
+_HAS = {"students": "SELECT 1 FROM student LIMIT 1", "marks": "SELECT 1 FROM journal_mark LIMIT 1",
+        "results": "SELECT 1 FROM result LIMIT 1"}
+
+
+def has_data(db, what: str) -> bool:
+    """Whether the school has any pupils / journal marks / results yet (an empty page says what to bring)."""
+    return db.execute(_HAS[what]).fetchone() is not None

@@ -170,6 +170,11 @@ class MarksPage(LazyRefresh, QtWidgets.QWidget):
         lay.setContentsMargins(16, 12, 16, 12)
         lay.addWidget(page_header(self.title, "Отметки по журналу за четверти (триместры, полугодия) и за год. "
                                   "Введите отметку от 2 до 5; Delete очищает клетку; Ctrl+Z отменяет."))
+        from app.ui.widgets.empty_state import EmptyState
+
+        self.empty = EmptyState(self.ctx, "marks")
+        self.empty.hide()
+        lay.addWidget(self.empty)
         bar = QtWidgets.QHBoxLayout()
         self.year_box, self.class_box = QtWidgets.QComboBox(), QtWidgets.QComboBox()
         self.subject_box, self.kind_box = QtWidgets.QComboBox(), QtWidgets.QComboBox()
@@ -230,6 +235,9 @@ class MarksPage(LazyRefresh, QtWidgets.QWidget):
         if db is None:
             self.model.load(None, None)
             return
+        from app.core.overview import has_data
+
+        self.empty.setVisible(not has_data(db, "marks"))
         keep = combo_value(self.year_box) or roster.current_year_id(db)
         fill_combo(self.year_box, [(y["label"], y["id"]) for y in reversed(roster.list_years(db))], keep)
         self._year_changed()

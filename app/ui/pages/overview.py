@@ -104,12 +104,27 @@ class OverviewPage(LazyRefresh, QtWidgets.QWidget):
         self.heading = self.header.findChild(QtWidgets.QLabel, "pageTitle")
         self.subtitle = self.header.findChild(QtWidgets.QLabel, "pageSubtitle")
         lay.addWidget(self.header)
+        from app.core.settings import DEMO_NOTICE
+        from app.ui.widgets.empty_state import EmptyState
+
+        self.demo_note = QtWidgets.QLabel(DEMO_NOTICE)
+        self.demo_note.setWordWrap(True)
+        self.demo_note.setStyleSheet(f"color: {DANGER}; font-weight: 600; background: #fdf0ef; "
+                                     "border: 1px solid #e8b4b0; border-radius: 4px; padding: 4px 8px;")
+        self.demo_note.hide()
+        lay.addWidget(self.demo_note)
+        self.empty = EmptyState(self.ctx, "overview",
+                                extra=[("Составить план…", lambda: self.ctx.navigate.emit("plan", None))])
+        self.empty.hide()
+        lay.addWidget(self.empty)
         cards = QtWidgets.QHBoxLayout()
         self.cards = {}
+        self.card_frames: list[QtWidgets.QWidget] = []
         for key, caption in (("classes", "классов"), ("students", "учащихся"), ("procedures", "оценочных процедур"),
                              ("results", "работ с результатами"), ("marks", "отметок в журнале")):
             frame, value, note = _card(caption)
             self.cards[key] = (value, note)
+            self.card_frames.append(frame)
             cards.addWidget(frame)
         lay.addLayout(cards)
         lay.addWidget(self._plan_box())
@@ -214,6 +229,10 @@ class OverviewPage(LazyRefresh, QtWidgets.QWidget):
 
     def _show_school(self) -> None:
         d = self.data
+        self.demo_note.setVisible(bool(d.get("demo")))
+        self.empty.setVisible(bool(d.get("empty")))
+        for frame in self.card_frames:            # a row of zeros says nothing the note does not
+            frame.setVisible(not d.get("empty"))
         school, counts = d["school"], d["counts"]
         self.heading.setText(school.get("short_name") or school.get("full_name") or "Школа")
         parts = [school.get("full_name") or ""] if school.get("full_name") != school.get("short_name") else []

@@ -115,6 +115,11 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
         lay.setContentsMargins(16, 12, 16, 12)
         lay.addWidget(page_header(self.title, "Учебные годы, классы, учащиеся и сотрудники школы. "
                                   "Код учащегося постоянный и повторно не выдаётся."))
+        from app.ui.widgets.empty_state import EmptyState
+
+        self.empty = EmptyState(self.ctx, "roster")
+        self.empty.hide()
+        lay.addWidget(self.empty)
         bar = QtWidgets.QHBoxLayout()
         bar.addWidget(QtWidgets.QLabel("Учебный год"))
         self.year_box = QtWidgets.QComboBox()
@@ -224,6 +229,9 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
         if db is None:
             self.students.load([])
             return
+        from app.core.overview import has_data
+
+        self.empty.setVisible(not has_data(db, "students"))
         keep = combo_value(self.year_box) or core.current_year_id(db)
         fill_combo(self.year_box, [(y["label"], y["id"]) for y in reversed(core.list_years(db))], keep)
         self._load_year()

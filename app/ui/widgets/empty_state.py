@@ -6,9 +6,8 @@ from ..qt import QtCore, QtWidgets
 # Per page: the heading and what to bring (Russian, for the deputy director).
 EMPTY_TEXTS = {
     "overview": ("В этой школе пока нет данных",
-                 "Начните с загрузки файлов, которые у школы уже есть: отметки из электронного журнала "
-                 "(«Табель успеваемости» или итоговые отметки), формы ВПР из ФИС ОКО, протоколы ОГЭ и ЕГЭ. "
-                 "План мероприятий можно загрузить из документа Word или создать на странице «План»."),
+                 "Загрузите файлы, которые у школы уже есть: выгрузки электронного журнала, формы ВПР из "
+                 "ФИС ОКО, протоколы ОГЭ и ЕГЭ. План мероприятий можно составить здесь же или загрузить из Word."),
     "roster": ("Список учащихся пуст",
                "Учащиеся появятся после загрузки отметок из электронного журнала или результатов ВПР, "
                "ОГЭ, ЕГЭ: программа сама создаст классы и сопоставит учащихся между файлами."),
@@ -47,4 +46,5 @@ class EmptyState(QtWidgets.QFrame):
             row.addWidget(button)
         row.addStretch(1)
         lay.addLayout(row)
-        self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Maximum)
+        # never squeezed below its text: on a short page the tables below give way instead
+        self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Minimum)
