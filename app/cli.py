@@ -319,6 +319,10 @@ def cmd_verify_packet(args) -> int:
     result = verify_packet(args.file)
     if result.ok:
         _out(f"Пакет «{args.file.name}» проверен: все файлы на месте, контрольные суммы совпадают.")
+        if result.demo:
+            from app.core.packet import DEMO_PACKET_NOTICE
+
+            _out(f"Внимание: {DEMO_PACKET_NOTICE}.")
         return EXIT_OK
     sys.stderr.write(f"Пакет «{args.file.name}» не прошёл проверку:\n")
     for problem in result.problems:

@@ -38,6 +38,7 @@ class SchoolSummary:
     source: Path
     indicators: dict
     flags: list[dict] = field(default_factory=list)
+    demo: bool = False                 # made from the program's demo school
 
     @property
     def title(self) -> str:
@@ -59,7 +60,7 @@ class SchoolSummary:
                 "municipality": self.municipality, "period": self.period,
                 "academic_year": self.academic_year, "created_at": self.created_at,
                 "file": self.source.name, "indicators": dict(self.indicators),
-                "flags": list(self.flags)}
+                "flags": list(self.flags), "demo": self.demo}
 
 
 @dataclass
@@ -72,7 +73,7 @@ class PacketStatus:
     @property
     def label(self) -> str:
         if self.status == "accepted":
-            return "принят"
+            return f"принят ({self.reason})" if self.reason else "принят"
         if self.status == "replaced":
             return f"заменён: {self.reason}"
         return f"отклонён: {self.reason}"
@@ -146,6 +147,12 @@ def collect(paths, *, progress: Callable[[int, int], None] | None = None,
         else:
             summary = _summary_from(path, res.manifest, res.data)
             st = PacketStatus(path, "accepted", school=summary.title)
+            if res.demo:
+                from .packet import DEMO_PACKET_NOTICE
+
+                summary.demo = True
+                st.reason = "демонстрационная школа"
+                result.notes.append(f"Внимание: «{path.name}» — {DEMO_PACKET_NOTICE}.")
             _keep_newest(by_school, summary, status_of, st, result.notes)
         status_of[path] = st
         result.packets.append(st)

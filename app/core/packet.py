@@ -276,6 +276,10 @@ def write_packet(db, out_dir: str | os.PathLike, *, period: str | None = None,
     head = {"format": FORMAT, "schema_version": SCHEMA_VERSION, "app_version": __version__,
             "created_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "school": school, "period": per.as_json(), "anonymised": True}
+    from .settings import is_demo
+
+    if is_demo(db):
+        head["demo"] = True            # verify-packet and Район warn: not a real school's report
     target = Path(out_dir) / packet_file_name(school["code"])
     out = assemble_packet(target, head, members, opener=_opener)
     report(steps, steps)
@@ -315,6 +319,15 @@ class VerifyResult:
     @property
     def ok(self) -> bool:
         return not self.problems and self.manifest is not None
+
+    @property
+    def demo(self) -> bool:
+        """The packet was made from the demo school (its manifest says so)."""
+        return bool(self.manifest and self.manifest.get("demo") is True)
+
+
+DEMO_PACKET_NOTICE = ("пакет сформирован по демонстрационной школе программы: все люди и сведения в нём "
+                      "вымышлены, это не отчёт настоящей школы")
 
 
 @lru_cache(maxsize=2)

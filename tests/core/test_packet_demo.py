@@ -178,3 +178,17 @@ def test_no_pupil_surname_anywhere_in_the_packet(demo_packet, tmp_path):
     found = {name: sorted(set(zip(ws, ws[1:])) & pairs)[:5] for name, ws in words.items()
              if set(zip(ws, ws[1:])) & pairs}
     assert found == {}
+
+
+def test_a_demo_packet_is_marked_and_warned_about(demo_packet, capsys, tmp_path):
+    from app.core import district
+
+    _db_path, path = demo_packet
+    res = P.verify_packet(path)
+    assert res.ok and res.demo and res.manifest["demo"] is True
+    assert main(["verify-packet", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "проверен" in out and "демонстрационной школе" in out
+    result = district.collect([path])
+    assert result.schools[0].demo and result.packets[0].label == "принят (демонстрационная школа)"
+    assert any("демонстрационной школе" in n for n in result.notes)
