@@ -187,6 +187,10 @@ def backup_db(db: sqlite_utils.Database, dest: str | Path) -> Path:
     from .fsutil import atomic_path
 
     dest = Path(dest)
+    for _, _, file in db.execute("PRAGMA database_list").fetchall()[:1]:
+        if file and dest.exists() and os.path.samefile(file, dest):
+            raise StoreError(f"Резервную копию нельзя записать поверх самой базы «{dest.name}». "
+                             "Укажите другое имя файла.")
     with atomic_path(dest, private=True) as tmp:
         target = sqlite3.connect(str(tmp))
         try:

@@ -101,8 +101,12 @@ def read_member(zf: zipfile.ZipFile, member: str, name: str) -> bytes:
 
 # The common layout (Excel, LibreOffice, openpyxl): <c r="B7" ...> with the address first. Anything
 # else (a prefixed tag, other white space, cells without an address) is counted exactly instead.
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3}+)([0-9]{1,7}+)"')
-_ODD_CELL = re.compile(rb"<c[\t\r\n]|:c[\s>]")
+_WIDE_COL = re.compile(rb'<c r="([A-Z]{3,}+)')
+_TWO_LETTER_COL = re.compile(rb'<c r="([A-Z]{2})[0-9]')
+_FAR_ROW = re.compile(rb'<c r="[A-Z]{1,3}+([0-9]{6,}+)"')
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}+([0-9]{1,7}+)"')
+_ODD_CELL = (re.compile(rb"<c[\t\r\n]"), re.compile(rb":c[\s>]"))     # two searches: each keeps its
+# literal start, which the regex engine finds fast (one pattern with «|» would test every byte)
 _MERGE = re.compile(rb"mergeCell[\s/>]")
 _SST_COUNT = re.compile(rb"\b(?:count|uniqueCount)=\"([0-9]{1,12}+)\"")
 
@@ -152,14 +156,25 @@ def check_sheet_xml(data: bytes, name: str) -> None:
     if merges > MAX_MERGES:
         raise refuse(name, f"на листе {merges} объединённых диапазонов ячеек.")
     cells = data.count(b"<c ") + data.count(b"<c>")
-    refs = _CELL_REF.findall(data)
-    if len(refs) != cells or _ODD_CELL.search(data):
+    if data.count(b'<c r="') != cells or any(p.search(data) for p in _ODD_CELL):
         _check_sheet_exact(data, name)                      # cells without addresses: count them one by one
         return
-    if not refs:
+    if not cells:
         return
-    top_row = max(map(int, {r for _, r in refs}))
-    top_col = max(map(col_number, {c for c, _ in refs}))
+    # Bounds from the rare addresses only (each scan is one pass in C with few matches): columns of
+    # three letters, else of two, else at most Z; rows of six digits or more, else below 100 000.
+    wide = _WIDE_COL.findall(data)
+    if wide:
+        top_col = max(map(col_number, set(wide)))
+    else:
+        two = set(_TWO_LETTER_COL.findall(data))
+        top_col = max(map(col_number, two)) if two else 26
+    far = _FAR_ROW.findall(data)
+    top_row = max(map(int, set(far))) if far else 99_999
+    if top_col <= MAX_COLUMNS and top_row <= MAX_ROW_NUMBER and top_row * top_col <= MAX_CELLS:
+        return
+    if not far:                                             # the row bound was a guess: take the real one
+        top_row = max(map(int, set(_CELL_ROW.findall(data))))
     try:
         _check_area(name, top_row, top_col)
     except UserError:
