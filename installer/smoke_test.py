@@ -71,7 +71,9 @@ class Runner:
             raise SmokeFailure("окно не открылось за отведённое время") from None
         if proc.returncode != 0 or not line.startswith("OK"):
             raise SmokeFailure(f"--smoke-gui: код {proc.returncode}, вывод «{line}»\nstderr: {_text(err)[-3000:]}")
-        reported = float(line.split()[1]) if len(line.split()) > 1 else seen
+        fields = line.split()
+        reported = float(fields[1]) if len(fields) > 1 else seen
+        self.qt_translations = next((int(f[3:]) for f in fields if f.startswith("ru=")), 0)
         return round(seen, 3), round(reported, 3)
 
 
@@ -243,7 +245,8 @@ def check_gui(r: Runner, db: Path, runs: int, source: Path | None) -> dict:
     fresh = Runner(r.exe, r.home.parent / "fresh-home")  # creates the empty profile folders
     fresh.gui_start()  # no school yet: the window must still open (the first-start offer is a dialog)
     result = {"gui_start_seconds": seen, "gui_start_median": statistics.median(seen),
-              "gui_paint_reported_median": statistics.median(reported)}
+              "gui_paint_reported_median": statistics.median(reported),
+              "qt_translations": getattr(r, "qt_translations", 0)}
     if from_source:
         result.update(source_start_seconds=from_source, source_start_median=statistics.median(from_source),
                       bundle_to_source_ratio=round(statistics.median(seen) / statistics.median(from_source), 2))

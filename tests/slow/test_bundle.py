@@ -43,6 +43,7 @@ def test_build_package_and_smoke(tmp_path):
 
     smoke = report["smoke"]
     assert smoke["comparisons"] > 0 and smoke["flags"] > 0
+    assert smoke["qt_translations"] >= 1        # Qt's own dialogs speak Russian in the bundle too
     assert smoke["manifest_app_version"] == report["version"]
     assert smoke["gui_start_median"] <= MAX_START_SECONDS
     assert smoke["source_start_median"] > 0 and smoke["bundle_to_source_ratio"] > 0  # baseline, same run

@@ -95,3 +95,4 @@ def test_program_starts_and_paints_the_demo_school(demo_db_path, tmp_path):
                          env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.startswith("OK ") and float(out.stdout.split()[1]) < 5
+    assert "ru=2" in out.stdout.split()          # qtbase_ru and qt_ru: Qt's own texts in Russian
