@@ -32,6 +32,7 @@ def atomic_path(target: str | os.PathLike, *, private: bool = False,
     appeared meanwhile (FileExistsError) instead of replacing it.
     """
     target = Path(target)
+    refuse_foreign(target)
     make_dirs(target.parent, private=private)
     sweep_stale(target)
     fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(target), suffix=".part", dir=target.parent)
@@ -54,6 +55,33 @@ def atomic_path(target: str | os.PathLike, *, private: bool = False,
             with contextlib.suppress(OSError):
                 Path(str(tmp_path) + extra).unlink()
         raise
+
+
+_DOCUMENT_KINDS = {".pdf": "pdf", ".xlsx": "xlsx", ".xlsm": "xlsx", ".zip": "zip", ".docx": "docx",
+                   ".png": "other", ".csv": "other", ".json": "other", ".txt": "other", ".svg": "other"}
+
+
+def refuse_foreign(target: Path) -> None:
+    """The last guard of every save (the GUI's too): a document never replaces a school file (a SQLite
+    file, or any file an open window holds), nor a PDF / workbook / packet / Word file of another kind
+    than its name says. Raises UserError (Russian); a file of the right kind, an empty one or one
+    that is not a document at all is replaced as asked."""
+    expected = _DOCUMENT_KINDS.get(target.suffix.lower())
+    if expected is None or not target.exists():
+        return
+    from .errors import UserError
+    from .outputs import what_is
+
+    if not target.is_file():
+        raise UserError(f"«{target.name}» — не обычный файл: записать в него документ нельзя.")
+    found = what_is(target)
+    held = target.with_name(f".~lock.{target.name}#").exists()
+    if found == "db" or held:
+        raise UserError(f"Файл «{target.name}» — база данных (возможно, база школы): документ не будет "
+                        "записан поверх неё. Укажите другое имя файла.")
+    if found in ("pdf", "xlsx", "zip", "docx") and found != expected:
+        raise UserError(f"Файл «{target.name}» уже существует, и это файл другого вида, чем записываемый "
+                        "документ: программа его не заменит. Укажите другое имя файла.")
 
 
 def make_dirs(folder: Path, *, private: bool = False) -> None:

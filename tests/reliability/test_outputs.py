@@ -111,3 +111,29 @@ def test_init_and_demo_keep_what_exists(capsys, tmp_path):
         assert code == 1 and "уже существует" in err
     assert keep.read_text(encoding="utf-8") == "мои заметки"
     assert not [p for p in tmp_path.iterdir() if p.name != keep.name]   # no temporary left behind
+
+
+def test_every_save_refuses_a_school_file_or_a_document_of_another_kind(demo_db_path, packet, tmp_path):
+    """The guard inside atomic_path: the window's save dialogs go through it too."""
+    from app.core.errors import UserError
+    from app.core.reports.plan_xlsx import write_plan_xlsx
+
+    db = store.open_db(demo_db_path)
+    try:
+        disguised = tmp_path / "план.xlsx"
+        shutil.copyfile(demo_db_path, disguised)
+        packet_named = tmp_path / "отчёт.xlsx"
+        shutil.copyfile(packet, packet_named)
+        held = tmp_path / "school2.xlsx"
+        held.write_bytes(b"")
+        (tmp_path / ".~lock.school2.xlsx#").write_text("u,h,1,2025-01-01T00:00:00\n", encoding="utf-8")
+        for target in (disguised, packet_named, held):
+            before = _digest(target)
+            with pytest.raises(UserError):
+                write_plan_xlsx(db, target)
+            assert _digest(target) == before
+        fine = tmp_path / "plan.xlsx"
+        write_plan_xlsx(db, fine)
+        write_plan_xlsx(db, fine)                                # its own kind: replaced
+    finally:
+        db.close()
