@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from app.core import palette
 from app.core.analysis import views
 from app.core.analysis.comparison import CATEGORIES
 from app.core.domain import REFERENCE_LEVEL_LABELS
@@ -16,7 +17,7 @@ from app.core.fsutil import atomic_path
 
 from .qt import QtCore, QtGui, QtWidgets, Signal, pg
 
-_TEXT = "#202830"
+_TEXT = palette.TEXT
 MIN_PLOT = 235       # a plot (axes included) is never squeezed below this: the tab scrolls instead
 AXIS_ROOM = 56       # the x axis with its title and the margin above the first row
 
@@ -221,15 +222,15 @@ class ComparisonBarsChart(ChartBase):
             return
         self._show_plot()
         self.clear()
-        self.legend.set_items([(views.CATEGORY_COLORS[c], views.CATEGORY_SHORT[c]) for c in CATEGORIES])
+        self.legend.set_items([(palette.CATEGORY_COLORS[c], views.CATEGORY_SHORT[c]) for c in CATEGORIES])
         self.set_caption("Отметка за работу ниже журнальной, равна ей или выше. "
                              "Рамка — класс с признаком необъективности.")
         left = [0.0] * len(rows)
         for cat in CATEGORIES:
             widths = [100.0 * r[cat] / r["n"] for r in rows]
-            pens = [pg.mkPen("#202830", width=2) if r["flagged"] else pg.mkPen("w", width=1) for r in rows]
+            pens = [pg.mkPen(palette.TEXT, width=2) if r["flagged"] else pg.mkPen("w", width=1) for r in rows]
             self.plot.addItem(pg.BarGraphItem(x0=list(left), y=list(range(len(rows))), width=widths, height=0.7,
-                                              brush=views.CATEGORY_COLORS[cat], pens=pens))
+                                              brush=palette.CATEGORY_COLORS[cat], pens=pens))
             for i, (r, w) in enumerate(zip(rows, widths)):
                 if w >= 7:
                     color = "w" if cat != "confirmed" else _TEXT
@@ -280,15 +281,15 @@ class CrosstabChart(ChartBase):
         kappa = "—" if data["kappa"] is None else f"{data['kappa']:.2f}".replace(".", ",")
         self.set_caption(f"Всего пар: {n}. Каппа Коэна с квадратичными весами: {kappa}. "
                              "Ниже диагонали — понизили, выше — повысили.")
-        self.legend.set_items([(views.CATEGORY_COLORS[c], views.CATEGORY_SHORT[c]) for c in CATEGORIES])
+        self.legend.set_items([(palette.CATEGORY_COLORS[c], views.CATEGORY_SHORT[c]) for c in CATEGORIES])
         for i in range(4):          # journal mark row
             for j in range(4):      # external mark column
                 count = table[i][j]
                 cat = "confirmed" if i == j else ("lowered" if j < i else "raised")
-                color = QtGui.QColor(views.CATEGORY_COLORS[cat])
+                color = QtGui.QColor(palette.CATEGORY_COLORS[cat])
                 color.setAlphaF(0.12 + 0.88 * count / top if count else 0.04)
                 self.plot.addItem(pg.BarGraphItem(x=[j + 2], y=[i + 2], width=0.96, height=0.96,
-                                                  brush=color, pen=pg.mkPen("#d5dbe3")))
+                                                  brush=color, pen=pg.mkPen(palette.GRID)))
                 if count:
                     dark = count / top > 0.55
                     _text(self.plot, f"{count}\n{views.share_text(count, n)}", j + 2, i + 2,
@@ -326,21 +327,21 @@ class HistogramChart(ChartBase):
         self._show_plot()
         self.clear()
         counts, flagged = data["counts"], set(data["flagged_thresholds"])
-        brushes = [views.HIST_COLOR] * len(counts)
+        brushes = [palette.HISTOGRAM] * len(counts)
         for t in flagged:
             for s in (t - 2, t - 1):
                 if 0 <= s < len(counts):
-                    brushes[s] = views.BUNCH_BELOW
+                    brushes[s] = palette.BUNCH_BELOW
             for s in (t, t + 1):
                 if 0 <= s < len(counts):
-                    brushes[s] = views.BUNCH_ABOVE
+                    brushes[s] = palette.BUNCH_ABOVE
         self.plot.addItem(pg.BarGraphItem(x=list(range(len(counts))), height=counts, width=0.8,
                                           brushes=brushes, pen=pg.mkPen("w")))
         top = max(counts) or 1
         for t, mark in data["thresholds"]:
             if t <= 0:
                 continue
-            line = pg.InfiniteLine(pos=t - 0.5, angle=90, pen=pg.mkPen("#202830", width=1.5,
+            line = pg.InfiniteLine(pos=t - 0.5, angle=90, pen=pg.mkPen(palette.TEXT, width=1.5,
                                                                          style=QtCore.Qt.PenStyle.DashLine))
             self.plot.addItem(line)
             _text(self.plot, f"«{mark}» — от {t} б.", t - 0.4, top * 1.1, anchor=(0, 0.5), size=9, bold=True)
@@ -349,10 +350,10 @@ class HistogramChart(ChartBase):
         where = f"класс {data['class']}" if data["class"] else "все классы"
         self.set_caption(f"{data['grade']} класс, {where}; работ: {data['n']}. "
                              f"Пунктир — границы отметок ({source}).")
-        legend = [(views.HIST_COLOR, "Число работ")]
+        legend = [(palette.HISTOGRAM, "Число работ")]
         if flagged:
-            legend += [(views.BUNCH_ABOVE, "Скопление: балл на границе и на 1 выше"),
-                       (views.BUNCH_BELOW, "Для сравнения: 1–2 балла ниже границы")]
+            legend += [(palette.BUNCH_ABOVE, "Скопление: балл на границе и на 1 выше"),
+                       (palette.BUNCH_BELOW, "Для сравнения: 1–2 балла ниже границы")]
         self.legend.set_items(legend)
         self.plot.getAxis("bottom").setTicks([[(s, str(s)) for s in range(0, len(counts), 2 if len(counts) < 40 else 5)]])
         self.plot.setXRange(-0.7, len(counts) - 0.3, padding=0)
@@ -388,7 +389,7 @@ class CohortChart(ChartBase):
         self.years = sorted({p["year"] for ln in lines for p in ln["points"]})
         legend = []
         for k, ln in enumerate(lines):
-            color = views.LINE_COLORS[k % len(views.LINE_COLORS)]
+            color = palette.series_color(k)
             xs = [self.years.index(p["year"]) for p in ln["points"]]
             ys = [p["share45"] for p in ln["points"]]
             pen = pg.mkPen(color, width=4 if ln["flagged"] else 2)
@@ -433,7 +434,7 @@ class ReferenceChart(ChartBase):
         width = 0.8 / (1 + len(self.LEVELS))
         school = [r["share45"] for r in rows]
         self.plot.addItem(pg.BarGraphItem(x=[i - 0.4 + width / 2 for i in range(len(rows))], height=school,
-                                          width=width * 0.95, brush=views.SCHOOL_COLOR, pen=pg.mkPen("w")))
+                                          width=width * 0.95, brush=palette.SCHOOL, pen=pg.mkPen("w")))
         for i, r in enumerate(rows):
             _text(self.plot, f"{round(r['share45'])}", i - 0.4 + width / 2, r["share45"], anchor=(0.5, 1), size=8)
         for k, level in enumerate(self.LEVELS, start=1):
@@ -441,8 +442,8 @@ class ReferenceChart(ChartBase):
             hs = [r["refs"][level] for r in rows if level in r["refs"]]
             if xs:
                 self.plot.addItem(pg.BarGraphItem(x=xs, height=hs, width=width * 0.95,
-                                                  brush=views.REFERENCE_COLORS[level], pen=pg.mkPen("w")))
-        self.legend.set_items([(views.SCHOOL_COLOR, scope)] + [(views.REFERENCE_COLORS[lv], REFERENCE_LEVEL_LABELS[lv].capitalize()) for lv in self.LEVELS])
+                                                  brush=palette.REFERENCE_COLORS[level], pen=pg.mkPen("w")))
+        self.legend.set_items([(palette.SCHOOL, scope)] + [(palette.REFERENCE_COLORS[lv], REFERENCE_LEVEL_LABELS[lv].capitalize()) for lv in self.LEVELS])
         missing = sum(1 for r in rows if not r["refs"])
         self.set_caption("Эталон — результаты муниципалитета, региона и России по той же работе."
                              + (f" Для {missing} из {len(rows)} работ эталон не введён." if missing else ""))

@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from app.core import palette
 from app.core.domain import PROCEDURE_LABELS
 
 from . import comparison as cmp
 from .engine import Analysis, class_sort_key
 
-# One palette for the screens, the PDF and the XLSX: lowered red, confirmed grey, raised blue.
-CATEGORY_COLORS = {"lowered": "#c8414b", "confirmed": "#a9b4bf", "raised": "#2f6fb0"}
+# The colours live in app.core.palette (one palette for the screens and the PDF); these names stay for callers.
+CATEGORY_COLORS = palette.CATEGORY_COLORS
 CATEGORY_SHORT = {"lowered": "Понизили", "confirmed": "Подтвердили", "raised": "Повысили"}
-SCHOOL_COLOR = "#e07b26"
-REFERENCE_COLORS = {"municipality": "#5b7083", "region": "#8fa1b3", "russia": "#c3ced9"}
-HIST_COLOR, BUNCH_ABOVE, BUNCH_BELOW = "#7d97b1", "#c8414b", "#f0b9be"
-LINE_COLORS = ["#2f6fb0", "#e07b26", "#3a9d5d", "#8e5ba8", "#c8414b", "#5b7083", "#b8860b", "#17a2b8"]
+SCHOOL_COLOR = palette.SCHOOL
+REFERENCE_COLORS = palette.REFERENCE_COLORS
+HIST_COLOR, BUNCH_ABOVE, BUNCH_BELOW = palette.HISTOGRAM, palette.BUNCH_ABOVE, palette.BUNCH_BELOW
+LINE_COLORS = palette.SERIES
 
 
 def share_text(count: int, total: int) -> str:

@@ -8,13 +8,14 @@ from __future__ import annotations
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
+from app.core import palette
 from app.core.analysis import views
 from app.core.analysis.comparison import CATEGORIES
 from app.core.domain import REFERENCE_LEVEL_LABELS
 from app.core.fonts import register_reportlab_fonts
 
-TEXT = colors.HexColor("#202830")
-GRID = colors.HexColor("#d5dbe3")
+TEXT = colors.HexColor(palette.TEXT)
+GRID = colors.HexColor(palette.GRID)
 
 
 def _c(hex_color: str, alpha: float | None = None):
@@ -49,7 +50,7 @@ def comparison_bars(rows: list[dict], width: float) -> Drawing:
     height = 28 + row_h * len(rows) + 16
     d = Drawing(width, height)
     plot_w = width - label_w - 8
-    _legend(d, [(views.CATEGORY_COLORS[c], views.CATEGORY_SHORT[c]) for c in CATEGORIES], label_w, height - 10)
+    _legend(d, [(palette.CATEGORY_COLORS[c], views.CATEGORY_SHORT[c]) for c in CATEGORIES], label_w, height - 10)
     top = height - 24
     for i, r in enumerate(rows):
         y = top - (i + 1) * row_h + 3
@@ -58,7 +59,7 @@ def comparison_bars(rows: list[dict], width: float) -> Drawing:
         for cat in CATEGORIES:
             w = plot_w * r[cat] / r["n"]
             if w > 0:
-                d.add(Rect(x, y, w, row_h - 4, fillColor=_c(views.CATEGORY_COLORS[cat]), strokeColor=colors.white,
+                d.add(Rect(x, y, w, row_h - 4, fillColor=_c(palette.CATEGORY_COLORS[cat]), strokeColor=colors.white,
                            strokeWidth=0.5))
                 if w >= 22:
                     pct = round(100 * r[cat] / r["n"])
@@ -87,7 +88,7 @@ def heatmap(table: list[list[int]], width: float) -> Drawing:
             cat = "confirmed" if i == j else ("lowered" if j < i else "raised")
             alpha = 0.12 + 0.88 * count / top_count if count else 0.04
             x, y = left + j * cell, bottom + i * cell
-            d.add(Rect(x, y, cell - 2, cell - 2, fillColor=_c(views.CATEGORY_COLORS[cat], alpha), strokeColor=GRID))
+            d.add(Rect(x, y, cell - 2, cell - 2, fillColor=_c(palette.CATEGORY_COLORS[cat], alpha), strokeColor=GRID))
             if count:
                 color = colors.white if count / top_count > 0.55 else TEXT
                 d.add(_s(x + cell / 2 - 1, y + cell / 2 + 1, count, 9, "middle", bold=True, color=color))
@@ -107,14 +108,14 @@ def histogram(data: dict, width: float) -> Drawing:
     d = Drawing(width, bottom + height + 32)
     top = max(counts) or 1
     step = (width - left - 10) / max(len(counts), 1)
-    fill = [views.HIST_COLOR] * len(counts)
+    fill = [palette.HISTOGRAM] * len(counts)
     for t in flagged:
         for s in (t - 2, t - 1):
             if 0 <= s < len(counts):
-                fill[s] = views.BUNCH_BELOW
+                fill[s] = palette.BUNCH_BELOW
         for s in (t, t + 1):
             if 0 <= s < len(counts):
-                fill[s] = views.BUNCH_ABOVE
+                fill[s] = palette.BUNCH_ABOVE
     for s, c in enumerate(counts):
         h = height * c / (top * 1.15)
         d.add(Rect(left + s * step + 1, bottom, step - 2, h, fillColor=_c(fill[s]), strokeColor=None))
@@ -132,10 +133,10 @@ def histogram(data: dict, width: float) -> Drawing:
         d.add(Line(left - 3, y, left, y, strokeColor=TEXT, strokeWidth=0.5))
         d.add(_s(left - 5, y - 2.5, value, 6.5, "end"))
     d.add(_s(left + (width - left) / 2, 2, "Первичный балл", 7.5, "middle"))
-    legend = [(views.HIST_COLOR, "Число работ с этим баллом")]
+    legend = [(palette.HISTOGRAM, "Число работ с этим баллом")]
     if flagged:
-        legend += [(views.BUNCH_ABOVE, "Скопление: балл на границе и на 1 выше"),
-                   (views.BUNCH_BELOW, "Для сравнения: 1–2 балла ниже границы")]
+        legend += [(palette.BUNCH_ABOVE, "Скопление: балл на границе и на 1 выше"),
+                   (palette.BUNCH_BELOW, "Для сравнения: 1–2 балла ниже границы")]
     _legend(d, legend, left, bottom + height + 18)
     d.add(_s(left + 4, bottom + height - 8, "Пунктир — граница отметки", 6.5))
     return d
@@ -159,7 +160,7 @@ def cohort_lines(lines: list[dict], width: float) -> Drawing:
     for k, yr in enumerate(years):
         d.add(_s(left + plot_w * k / span, bottom - 12, yr, 7, "middle"))
     for k, ln in enumerate(lines):
-        color = _c(views.LINE_COLORS[k % len(views.LINE_COLORS)])
+        color = _c(palette.series_color(k))
         pts = [xy(p) for p in ln["points"]]
         d.add(PolyLine([c for p in pts for c in p], strokeColor=color, strokeWidth=2.5 if ln.get("flagged") else 1.3))
         for x, y in pts:
@@ -220,7 +221,7 @@ def reference_bars(rows: list[dict], width: float, scope: str = "Школа") ->
         d.add(_s(left - 4, y - 2.5, f"{v} %", 6.5, "end"))
     for i, r in enumerate(rows):
         x0 = left + shift + i * group + group * 0.1
-        values = [(views.SCHOOL_COLOR, r["share45"])] + [(views.REFERENCE_COLORS[lv], r["refs"].get(lv)) for lv in levels]
+        values = [(palette.SCHOOL, r["share45"])] + [(palette.REFERENCE_COLORS[lv], r["refs"].get(lv)) for lv in levels]
         for k, (color, value) in enumerate(values):
             if value is None:
                 continue
@@ -228,6 +229,6 @@ def reference_bars(rows: list[dict], width: float, scope: str = "Школа") ->
         d.add(_s(x0 + bar / 2, bottom + height * r["share45"] / 100 + 2, round(r["share45"]), 6.5, "middle"))
         for k, line in enumerate(_wrap_label(r["label"], group - 2, 6.5)):
             d.add(_s(x0 + group * 0.4, bottom - 10 - 8 * k, line, 6.5, "middle"))
-    _legend(d, [(views.SCHOOL_COLOR, scope)] + [(views.REFERENCE_COLORS[lv], REFERENCE_LEVEL_LABELS[lv].capitalize())
+    _legend(d, [(palette.SCHOOL, scope)] + [(palette.REFERENCE_COLORS[lv], REFERENCE_LEVEL_LABELS[lv].capitalize())
                                                for lv in levels], left, bottom + height + 12)
     return d
