@@ -106,9 +106,18 @@ def numbered_canvas(footer_left: str = "") -> type:
     return NumberedCanvas
 
 
+def school_name(school: dict | None) -> str:
+    """The school as a document names it: the full name, else the short one."""
+    school = school or {}
+    return (school.get("full_name") or school.get("short_name") or "").strip()
+
+
 def build_pdf(out: str | Path, story: list, *, pagesize=PORTRAIT, title: str = "",
               subject: str = "", author: str = "", footer_left: str = "") -> Path:
-    """Lay out `story` into `out` (temp name, then rename) with page numbers at the foot."""
+    """Lay out `story` into `out` (temp name, then rename) with page numbers at the foot.
+
+    The metadata say what the document is: `title` names the document, `author` is the school
+    (never a person, a login or a computer)."""
     out = Path(out)
     with atomic_path(out) as tmp:
         doc = SimpleDocTemplate(
@@ -158,16 +167,37 @@ class FlowTable(Table):
     needlessly."""
 
     MIN_ROOM = 40.0  # points: less than this left on a page is not worth starting a giant row
+    KEEP_ROWS = 2    # rows that go to the next page with what follows the table (a signature)
 
     def __init__(self, data, *args, frame_height: float | None = None,
-                 continuations: dict[int, tuple[int, object]] | None = None, **kwargs):
+                 continuations: dict[int, tuple[int, object]] | None = None,
+                 tail_height: float = 0.0, **kwargs):
         """continuations: {row: (column, cell)} — a cell shown instead of the row's own when that
-        row opens a page (a merged-looking «Задачи» cell repeats its text on the next page)."""
+        row opens a page (a merged-looking «Задачи» cell repeats its text on the next page).
+        tail_height: the height of what must stand on the same page as the table's last rows
+        (the signature of a report); when it does not fit there, the last KEEP_ROWS rows move to
+        the next page with it, so a signature never stands alone."""
         kwargs.setdefault("splitByRow", 1)
         kwargs.setdefault("splitInRow", 1)
         super().__init__(data, *args, **kwargs)
         self.frame_height = frame_height
         self.continuations = dict(continuations or {})
+        self.tail_height = tail_height
+
+    def _header_rows(self) -> int:
+        return self.repeatRows if isinstance(self.repeatRows, int) else max(self.repeatRows) + 1
+
+    def _can_carry(self, height: float) -> bool:
+        """Whether moving rows (or the whole table) can bring the tail beside the last rows."""
+        if len(self._rowHeights) - self._header_rows() > self.KEEP_ROWS:
+            return True
+        return self.frame_height is None or height + self.tail_height <= self.frame_height
+
+    def wrap(self, availWidth, availHeight):  # noqa: N802 - reportlab API
+        width, height = super().wrap(availWidth, availHeight)
+        if self.tail_height and height <= availHeight < height + self.tail_height and self._can_carry(height):
+            return width, availHeight + 1    # the frame then asks split() where to break
+        return width, height
 
     def _is_heading(self, row: int) -> bool:
         first = self._cellvalues[row][0]
@@ -182,9 +212,13 @@ class FlowTable(Table):
                 stuck = i
                 break
             used += h
+        rep = self._header_rows()
         if stuck == len(heights):
-            return [self]
-        rep = self.repeatRows if isinstance(self.repeatRows, int) else max(self.repeatRows) + 1
+            if not self.tail_height or used + self.tail_height <= availHeight or not self._can_carry(used):
+                return [self]
+            stuck = len(heights) - self.KEEP_ROWS     # the rows fit, the tail does not: carry rows
+        elif self.tail_height:
+            stuck = min(stuck, len(heights) - self.KEEP_ROWS)
         if stuck < rep:
             return []
         head = sum(heights[:rep])
@@ -200,6 +234,9 @@ class FlowTable(Table):
                 self._carry_continuations(parts[1], cut, rep)
         for part in parts:
             part.frame_height = self.frame_height
+            part.tail_height = 0.0
+        if parts:
+            parts[-1].tail_height = self.tail_height
         return parts
 
     def _carry_continuations(self, rest: "FlowTable", cut: int, rep: int) -> None:

@@ -22,7 +22,9 @@ from ..errors import UserError
 from ..plan import get_plan, plan_tree, plan_years, plan_years_label, resolve_plan_id
 from .common import (GRID_COLOR, HEADER_FILL, LANDSCAPE, OVERDUE_COLOR, SECTION_FILL, FlowTable, build_pdf,
                      esc, fit_columns, fit_row_height, frame_height, frame_width, pdf_styles, save_workbook,
-                     set_widths, setup_print, write_cell, xlsx_styles)
+                     school_name, set_widths, setup_print, write_cell, xlsx_styles)
+
+TITLE = "Отчёт об исполнении плана мероприятий"
 
 STATE_LABELS = {**PLAN_STATUS_LABELS, "overdue": "просрочено"}
 COUNT_LABELS = [("total", "Всего мероприятий"), ("done", "Выполнено"), ("in_progress", "Выполняется"),
@@ -132,17 +134,21 @@ def _pdf_story(data: dict) -> list:
     st = pdf_styles()
     width = frame_width(LANDSCAPE)
     plan = data["plan"]
-    story = [Paragraph("Отчёт об исполнении плана мероприятий", st["title"]),
+    story = [Paragraph(esc(school_name(data["school"])), st["subtitle"]), Spacer(1, 2 * mm),
+             Paragraph(TITLE, st["title"]),
              Paragraph(esc(plan["title"]), st["subtitle"]),
              Paragraph(esc(f"Период: {data['period_label']}. Состояние на "
                            f"{data['as_of'].strftime('%d.%m.%Y')}."), st["subtitle"]),
              Spacer(1, 3 * mm), _counts_table(data["counts"], width), Spacer(1, 4 * mm)]
+    signature = [Spacer(1, 10 * mm), _signature(data["school"], width)]
     if data["counts"]["total"]:
-        story.append(_items_table(data, width))
+        table = _items_table(data, width)
+        # The signature stands on the page of the table's last rows, never alone on a page.
+        table.tail_height = sum(f.wrap(width, frame_height(LANDSCAPE))[1] for f in signature) + 2
+        story.append(table)
     else:
         story.append(Paragraph("В этом периоде нет мероприятий плана.", st["body"]))
-    story += [Spacer(1, 10 * mm), _signature(data["school"], width)]
-    return story
+    return story + signature
 
 
 def _counts_table(counts: dict, width: float) -> Table:
@@ -215,8 +221,8 @@ def _write_xlsx(data: dict, out: Path) -> Path:
     header_row = _xlsx_top(ws, data)
     _xlsx_items(ws, data, header_row)
     _xlsx_evidence(wb.create_sheet("Документы"), data)
-    wb.properties.title = "Отчёт об исполнении плана мероприятий"
-    wb.properties.creator = "Объектив"
+    wb.properties.title = _document_title(data)
+    wb.properties.creator = school_name(data["school"])
     return save_workbook(wb, out)
 
 
@@ -224,19 +230,20 @@ def _xlsx_top(ws, data: dict) -> int:
     st = xlsx_styles()
     set_widths(ws, XLSX_WIDTHS)
     n = len(XLSX_WIDTHS)
-    lines = [("Отчёт об исполнении плана мероприятий", st["font_title"]), (data["plan"]["title"], st["font"]),
+    lines = [(school_name(data["school"]), st["font"]), (TITLE, st["font_title"]), (data["plan"]["title"], st["font"]),
              (f"Период: {data['period_label']}. Состояние на {data['as_of'].strftime('%d.%m.%Y')}.", st["font"])]
     for row, (text, font) in enumerate(lines, start=1):
         write_cell(ws, row, 1, text, font=font, align=st["title"])
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=n)
         fit_row_height(ws, row, [text], [sum(XLSX_WIDTHS) * 0.85], line_pt=17)
+    counts_row = len(lines) + 2
     for col, (key, label) in enumerate(COUNT_LABELS, start=1):
-        write_cell(ws, 5, col + 1, label, font=st["font_bold"], align=st["header"], border=st["border"],
+        write_cell(ws, counts_row, col + 1, label, font=st["font_bold"], align=st["header"], border=st["border"],
                    fill=st["header_fill"])
-        write_cell(ws, 6, col + 1, data["counts"][key], font=st["font"], align=st["wrap_center"],
+        write_cell(ws, counts_row + 1, col + 1, data["counts"][key], font=st["font"], align=st["wrap_center"],
                    border=st["border"])
-    ws.row_dimensions[5].height = 32
-    return 8
+    fit_row_height(ws, counts_row, [label for _, label in COUNT_LABELS], XLSX_WIDTHS[1:])
+    return counts_row + 3
 
 
 def _xlsx_items(ws, data: dict, header_row: int) -> None:
@@ -302,6 +309,10 @@ def write_execution_report(db, out, *, period=None, plan_id=None) -> Path:
     if suffix == ".xlsx":
         return _write_xlsx(data, out)
     plan = data["plan"]
-    return build_pdf(out, _pdf_story(data), pagesize=LANDSCAPE,
-                     title="Отчёт об исполнении плана мероприятий", subject=plan["title"],
+    return build_pdf(out, _pdf_story(data), pagesize=LANDSCAPE, title=_document_title(data),
+                     subject=plan["title"], author=school_name(data["school"]),
                      footer_left=f"Отчёт об исполнении плана: {data['period_label']}")
+
+
+def _document_title(data: dict) -> str:
+    return f"{TITLE}: {data['period_label']}"
