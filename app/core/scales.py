@@ -173,9 +173,14 @@ def update_scale(db, scale_id: int, **data) -> int:
         return recompute_marks(db, scale_id)
 
 
+def usage_count(db, scale_id: int) -> int:
+    """How many procedures use the scale."""
+    return db.execute("SELECT count(*) FROM procedure WHERE scale_id = ?", [scale_id]).fetchone()[0]
+
+
 def delete_scale(db, scale_id: int) -> None:
     scale = get_scale(db, scale_id)
-    used = db.execute("SELECT count(*) FROM procedure WHERE scale_id = ?", [scale_id]).fetchone()[0]
+    used = usage_count(db, scale_id)
     if used:
         raise UserError(f"Шкала «{scale['name']}» используется в {used} процедурах; "
                         "сначала назначьте им другую шкалу.")

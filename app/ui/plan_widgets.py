@@ -1,7 +1,7 @@
 """Widgets of the «План» page: the tree with drag and drop, the item editor, the dialogs.
 
 They hold no SQL and no rules: the page reads the plan through app.core.plan and writes through
-app.ui.plan_undo; these widgets only show values and say what the user asked for.
+the undoable edits of app.core.plan_edits; these widgets only show values and say what the user asked for.
 """
 from __future__ import annotations
 

@@ -6,11 +6,13 @@ them in the same transaction; Правка → Отменить puts the scale a
 """
 from __future__ import annotations
 
+from app.core import marks as marks_core
 from app.core import procedures as core
 from app.core import roster, scales
 from app.core.domain import CHECKED_BY_LABELS, PROCEDURE_LABELS
 from app.core.errors import UserError
-from app.ui import results_undo as undo
+from app.core import edits
+from app.ui import undo
 from app.ui.common import fill_combo
 from app.ui.common import fill_table as _fill_table
 from app.ui.common import simple_table as _simple_table
@@ -34,10 +36,10 @@ class ProcedureDialog(QtWidgets.QDialog):
         form = QtWidgets.QFormLayout()
         db = ctx.db
         if proc is None:
-            undo.ensure_scales(db)      # the built-in scales become rows the first time they are needed
+            scales.ensure_builtin_scales(db)      # the built-in scales become rows the first time they are needed
         self.kind, self.subject, self.year = QtWidgets.QComboBox(), QtWidgets.QComboBox(), QtWidgets.QComboBox()
         fill_combo(self.kind, [(v, k) for k, v in PROCEDURE_LABELS.items()], proc and proc["kind"])
-        fill_combo(self.subject, [(r[1], r[0]) for r in db.execute("SELECT id, name FROM subject ORDER BY name")],
+        fill_combo(self.subject, [(s["name"], s["id"]) for s in marks_core.subjects(db)],
                    proc and proc["subject_id"])
         fill_combo(self.year, [(y["label"], y["id"]) for y in reversed(roster.list_years(db))],
                    proc["year_id"] if proc else year_id)
@@ -136,7 +138,7 @@ class ProcedureDialog(QtWidgets.QDialog):
         try:
             values = self.values()
             if self.proc is None:
-                self.new_id = undo.create_procedure(self.ctx, tasks=self._task_specs(), **values)
+                self.new_id = undo.push(self.ctx, edits.create_procedure(tasks=self._task_specs(), **values))
             else:
                 pid = self.proc["id"]
                 if core.list_tasks(self.ctx.db, pid):
@@ -147,8 +149,8 @@ class ProcedureDialog(QtWidgets.QDialog):
                 if n and not self.confirm(f"С новой шкалой изменятся отметки у {n} работ. Пересчитать отметки?"):
                     return
                 if changed:
-                    undo.procedure_change(self.ctx, "изменение процедуры", pid,
-                                          lambda db: core.update_procedure(db, pid, **changed))
+                    undo.push(self.ctx, edits.procedure_change("изменение процедуры", pid,
+                                          lambda db: core.update_procedure(db, pid, **changed)))
         except UserError as exc:
             self.error.setText(str(exc))
             return
@@ -164,7 +166,7 @@ class ScaleDialog(QtWidgets.QDialog):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx, self.scale = ctx, None
-        undo.ensure_scales(ctx.db)
+        scales.ensure_builtin_scales(ctx.db)
         self.setWindowTitle("Шкалы перевода баллов в отметки")
         # no larger than the screen: a school netbook has 1024×600 (less the title bar and panel)
         screen = (parent.screen() if parent is not None else None) or QtGui.QGuiApplication.primaryScreen()
@@ -198,8 +200,7 @@ class ScaleDialog(QtWidgets.QDialog):
         self.name = QtWidgets.QLineEdit()
         self.proc_kind, self.subject, self.kind = QtWidgets.QComboBox(), QtWidgets.QComboBox(), QtWidgets.QComboBox()
         fill_combo(self.proc_kind, [("любой", None)] + [(v, k) for k, v in PROCEDURE_LABELS.items()])
-        fill_combo(self.subject, [("любой", None)] + [(r[1], r[0]) for r in self.ctx.db.execute(
-            "SELECT id, name FROM subject ORDER BY name")])
+        fill_combo(self.subject, [("любой", None)] + [(s["name"], s["id"]) for s in marks_core.subjects(self.ctx.db)])
         fill_combo(self.kind, [("первичный балл → отметка", "marks"), ("тестовый балл (ЕГЭ)", "test")])
         self.grade = QtWidgets.QSpinBox(minimum=0, maximum=11, specialValueText="любая")
         self.year = QtWidgets.QLineEdit(placeholderText="например 2024/2025; пусто — любой год")
@@ -263,8 +264,7 @@ class ScaleDialog(QtWidgets.QDialog):
             spin.setValue(th.get(mark, 1))
         for key, spin in self.test.items():
             spin.setValue(s["rules"].get(key, 0))
-        used = self.ctx.db.execute("SELECT count(*) FROM procedure WHERE scale_id = ?",
-                                   [scale_id]).fetchone()[0] if scale_id else 0
+        used = scales.usage_count(self.ctx.db, scale_id) if scale_id else 0
         note = [f"Используется в процедурах: {used}." if scale_id else "Новая шкала: заполните поля и сохраните."]
         if s["builtin"]:
             note.append("Встроенная шкала: проверьте пороги по документу своего года; исправления хранятся в базе школы.")
@@ -311,7 +311,7 @@ class ScaleDialog(QtWidgets.QDialog):
         values = self.values()
         try:
             if self.scale is None:
-                new_id = undo.scale_change(self.ctx, "создание шкалы", None, lambda db: scales.create_scale(db, **values))
+                new_id = undo.push(self.ctx, edits.scale_change("создание шкалы", None, lambda db: scales.create_scale(db, **values)))
                 self._load(select=new_id)
                 self.message.setText("Шкала сохранена.")
                 return 0
@@ -319,8 +319,8 @@ class ScaleDialog(QtWidgets.QDialog):
             n = scales.count_mark_changes(self.ctx.db, sid, values["rules"], values["kind"])
             if n and not confirm(f"После изменения шкалы изменятся отметки у {n} работ. Пересчитать отметки?"):
                 return None
-            changed = undo.scale_change(self.ctx, "изменение шкалы", sid,
-                                        lambda db: scales.update_scale(db, sid, **values))
+            changed = undo.push(self.ctx, edits.scale_change("изменение шкалы", sid,
+                                        lambda db: scales.update_scale(db, sid, **values)))
         except UserError as exc:
             self.message.setText(f"<span style='color:#b3261e'>{exc}</span>")
             return None
@@ -337,7 +337,7 @@ class ScaleDialog(QtWidgets.QDialog):
             return
         values = self.values() | {"name": f"{self.scale['name']} (копия)"}
         try:
-            new_id = undo.scale_change(self.ctx, "копирование шкалы", None, lambda db: scales.create_scale(db, **values))
+            new_id = undo.push(self.ctx, edits.scale_change("копирование шкалы", None, lambda db: scales.create_scale(db, **values)))
         except UserError as exc:
             self.message.setText(str(exc))
             return
@@ -348,7 +348,7 @@ class ScaleDialog(QtWidgets.QDialog):
             return
         sid = self.scale["id"]
         try:
-            undo.scale_change(self.ctx, "удаление шкалы", sid, lambda db: scales.delete_scale(db, sid))
+            undo.push(self.ctx, edits.scale_change("удаление шкалы", sid, lambda db: scales.delete_scale(db, sid)))
         except UserError as exc:
             self.message.setText(str(exc))
             return

@@ -31,19 +31,18 @@ def test_undo_commands_do_not_keep_the_context_alive(qtbot, tmp_path):
     import gc
     import weakref
 
-    from app.ui import results_undo as undo
+    from app.core import edits
+    from app.ui import undo
     from app.ui.context import AppContext
     from app.ui.qt import QtCore
 
     settings = QtCore.QSettings(str(tmp_path / "s.ini"), QtCore.QSettings.Format.IniFormat)
     ctx = AppContext(qsettings=settings)
     ctx.create_db(tmp_path / "school.db", school_name="МБОУ «Школа № 2»")
-    undo.staff_change(ctx, "новый сотрудник", None,
-                      lambda db: __import__("app.core.roster", fromlist=["x"]).create_staff(db, "Орлова Анна Ильинична"))
+    undo.push(ctx, edits.staff_change("новый сотрудник", None, lambda db: __import__(
+        "app.core.roster", fromlist=["x"]).create_staff(db, "Орлова Анна Ильинична")))
     assert ctx.undo_stack.count() == 1
-    from app.ui.plan_undo import PlanCommand
-
-    ctx.undo_stack.push(PlanCommand(ctx, "заголовок плана", lambda db: None, lambda db: None))
+    undo.push(ctx, edits.CallEdit("заголовок плана", "plan", lambda db: None, lambda db: None))
     assert ctx.undo_stack.count() == 2
     alive = weakref.ref(ctx)
     ctx.close_db()

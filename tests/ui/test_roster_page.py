@@ -101,11 +101,12 @@ def test_form_dialog_keeps_open_on_refusal(ctx, page):
 
 
 def test_staff_tab_add_and_undo(ctx, page):
-    from app.ui import results_undo as undo
+    from app.core import edits
+    from app.ui import undo
 
     count = page.staff_table.rowCount()
-    undo.staff_change(ctx, "новый сотрудник", None, lambda db: core.create_staff(db, "Яковлева Ирина Олеговна",
-                                                                                  "педагог-психолог"))
+    undo.push(ctx, edits.staff_change("новый сотрудник", None, lambda db: core.create_staff(
+        db, "Яковлева Ирина Олеговна", "педагог-психолог")))
     page.refresh()
     names = [page.staff_table.item(r, 0).text() for r in range(page.staff_table.rowCount())]
     assert "Яковлева Ирина Олеговна" in names and len(names) == count + 1

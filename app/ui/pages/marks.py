@@ -4,7 +4,8 @@ from __future__ import annotations
 from app.core import marks as core
 from app.core import roster
 from app.core.errors import UserError
-from app.ui import results_undo as undo
+from app.core import edits
+from app.ui import undo
 from app.ui.common import LazyRefresh, combo_value, fill_combo
 from app.ui.qt import QtCore, QtGui, QtWidgets, Signal
 from app.ui.style import page_header
@@ -119,7 +120,7 @@ class JournalModel(QtCore.QAbstractTableModel):
         period = self.periods[index.column() - len(_FIXED)]
         self.busy = True
         try:
-            new = undo.set_mark(self.ctx, student["id"], self.subject_id, period["id"], value)
+            new = undo.push(self.ctx, edits.set_mark(student["id"], self.subject_id, period["id"], value))
         except UserError as exc:
             self.error.emit(str(exc))
             return False
@@ -356,7 +357,7 @@ class MarksPage(LazyRefresh, QtWidgets.QWidget):
         self.model.busy = True
         try:
             for student_id, period_id, value in cells:
-                new = undo.set_mark(self.ctx, student_id, self.model.subject_id, period_id, value)
+                new = undo.push(self.ctx, edits.set_mark(student_id, self.model.subject_id, period_id, value))
                 self.model.set_cached(student_id, period_id, new)
         finally:
             self.model.busy = False

@@ -11,10 +11,11 @@ import tempfile
 from pathlib import Path
 
 from app.core import plan as core
+from app.core import plan_edits as edits
 from app.core import plan_exec as execs
 from app.core.deadlines import PlanYears, format_date, parse_user_date, quarter_label, quarters_between
 from app.core.errors import UserError
-from app.ui import plan_undo as undo
+from app.ui import undo
 from app.ui import qt as qt_module
 from app.ui.common import CollapsibleBox, LazyRefresh
 from app.ui.plan_widgets import (EditorWindow, ExecutionDialog, ItemEditor, NewPlanDialog, PlanPrintPreview, PlanTree,
@@ -482,7 +483,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         """Run an undoable edit; a UserError is shown and changes nothing."""
         self._busy = True
         try:
-            return fn(self.ctx, *args, **kwargs)
+            return undo.push(self.ctx, fn(*args, **kwargs))
         except UserError as exc:
             QtWidgets.QMessageBox.warning(self, "Объектив", str(exc))
             return None
@@ -490,7 +491,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
             self._busy = False
 
     def _header_edited(self, key: str, value) -> None:
-        if self.plan_id is not None and self._do(undo.update_plan, self.plan_id, **{key: value}):
+        if self.plan_id is not None and self._do(edits.update_plan, self.plan_id, **{key: value}):
             if key in ("year_from", "year_to"):
                 self.refresh()
             else:
@@ -512,7 +513,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         item_id = self.selected_item_id()
         if item_id is None:
             return
-        if self._do(undo.update_item, item_id, **{field: value}) and field in ("status", "done_date"):
+        if self._do(edits.update_item, item_id, **{field: value}) and field in ("status", "done_date"):
             self._load_tree()
             return
         self._refresh_row(item_id)
@@ -540,7 +541,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
 
     def _section_renamed(self) -> None:
         sel = self.tree.selected()
-        if sel and sel[0] == "section" and self._do(undo.rename_section, sel[1], self.section_title.text()):
+        if sel and sel[0] == "section" and self._do(edits.rename_section, sel[1], self.section_title.text()):
             self._load_tree()
 
     def add_section(self, title: str = "Новый раздел") -> int | None:
@@ -548,7 +549,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
             return None
         sel = self.selected_section_id()
         index = next((i + 1 for i, s in enumerate(self._tree_data) if s["id"] == sel), None)
-        section_id = self._do(undo.add_section, self.plan_id, title, index)
+        section_id = self._do(edits.add_section, self.plan_id, title, index)
         if section_id:
             self._load_tree()
             self._select("section", section_id)
@@ -560,12 +561,12 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
     def add_item(self, fields: dict | None = None) -> int | None:
         section_id = self.selected_section_id()
         if section_id is None:
-            section_id = self._do(undo.add_section, self.plan_id, "")
+            section_id = self._do(edits.add_section, self.plan_id, "")
         item_id = self.selected_item_id()
         index = None
         if item_id is not None:
             index = core.item_place(self.ctx.db, item_id)[1] + 1
-        new_id = self._do(undo.add_item, section_id, fields or {}, index)
+        new_id = self._do(edits.add_item, section_id, fields or {}, index)
         if new_id:
             self._load_tree()
             self._select("item", new_id)
@@ -577,7 +578,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         sel = self.tree.selected()
         if sel is None:
             return
-        self._do(undo.delete_section if sel[0] == "section" else undo.delete_item, sel[1])
+        self._do(edits.delete_section if sel[0] == "section" else edits.delete_item, sel[1])
         self._load_tree()
         self._status_message("Удалено. Вернуть: Правка → Отменить (Ctrl+Z).")
 
@@ -588,20 +589,20 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         if sel[0] == "section":
             index = next(i for i, s in enumerate(self._tree_data) if s["id"] == sel[1]) + step
             if 0 <= index < len(self._tree_data):
-                self._do(undo.move_section, sel[1], index)
+                self._do(edits.move_section, sel[1], index)
         else:
             target = core.step_target(self.ctx.db, sel[1], step)
             if target is not None:
-                self._do(undo.move_item, sel[1], *target)
+                self._do(edits.move_item, sel[1], *target)
         self._load_tree()
 
     def _move_requested(self, kind: str, ident: int, section_id: int, index: int) -> None:
         if self.filtering():
             return
         if kind == "section":
-            self._do(undo.move_section, ident, index)
+            self._do(edits.move_section, ident, index)
         else:
-            self._do(undo.move_item, ident, section_id, index)
+            self._do(edits.move_item, ident, section_id, index)
         self._load_tree()
         self._select(kind, ident)
 
@@ -614,7 +615,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
             self.create_plan(*dialog.values())
 
     def create_plan(self, template_key: str | None, header: dict) -> int | None:
-        plan_id = self._do(undo.create_plan, template_key, header)
+        plan_id = self._do(edits.create_plan, template_key, header)
         if plan_id:
             self.plan_id = plan_id
             self.refresh()
@@ -627,7 +628,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
                 self, "Объектив", "Удалить план со всеми мероприятиями, отметками и документами? "
                 "Удаление можно отменить: Правка → Отменить.") != QtWidgets.QMessageBox.StandardButton.Yes:
             return
-        self._do(undo.delete_plan, self.plan_id)
+        self._do(edits.delete_plan, self.plan_id)
         self.plan_id = None
         self.refresh()
 
@@ -652,10 +653,10 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         stack = self.ctx.undo_stack
         stack.beginMacro("Отметка о выполнении" if done else "Отметка об исполнении")
         try:
-            fn = undo.mark_done if done else undo.add_execution
+            fn = edits.mark_done if done else edits.add_execution
             execution_id = self._do(fn, item_id, date, note)
             for path in files if execution_id else ():
-                self._do(undo.add_evidence, item_id, path, execution_id)
+                self._do(edits.add_evidence, item_id, path, execution_id)
         finally:
             stack.endMacro()
         self._load_tree()
@@ -668,7 +669,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
 
     def attach_files(self, item_id: int, paths) -> None:
         for path in paths:
-            self._do(undo.add_evidence, item_id, path)
+            self._do(edits.add_evidence, item_id, path)
         self._load_execution(item_id)
 
     def _selected_id(self, widget: QtWidgets.QListWidget) -> int | None:
@@ -678,13 +679,13 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
     def delete_selected_execution(self) -> None:
         ident = self._selected_id(self.editor.executions)
         if ident is not None:
-            self._do(undo.delete_execution, ident)
+            self._do(edits.delete_execution, ident)
             self._load_tree()
 
     def delete_selected_evidence(self) -> None:
         ident = self._selected_id(self.editor.evidence)
         if ident is not None:
-            self._do(undo.delete_evidence, ident)
+            self._do(edits.delete_evidence, ident)
             self._load_tree()
 
     def open_evidence(self, evidence_id: int | None = None, *, launch: bool = True) -> Path | None:

@@ -5,7 +5,8 @@ from app.core import procedures as core
 from app.core import roster, scales
 from app.core.domain import CHECKED_BY_LABELS, REFERENCE_LEVEL_LABELS
 from app.core.errors import UserError
-from app.ui import results_undo as undo
+from app.core import edits
+from app.ui import undo
 from app.ui.common import LazyRefresh, combo_value, fill_combo, fit_header
 from app.ui.common import fill_table as _fill_table
 from app.ui.common import simple_table as _simple_table
@@ -176,7 +177,7 @@ class ResultsModel(QtCore.QAbstractTableModel):
     def _write(self, text: str, student_id: int, do) -> bool:
         self.busy = True
         try:
-            undo.result_change(self.ctx, text, self.proc["id"], student_id, do)
+            undo.push(self.ctx, edits.result_change(text, self.proc["id"], student_id, do))
         except UserError as exc:
             self.error.emit(str(exc))
             return False
@@ -256,9 +257,9 @@ class ReferenceModel(QtCore.QAbstractTableModel):
         row[self.COLS[index.column()][0]] = value
         values = {k: row.get(k) for k, _ in self.COLS if k != "quality"}
         try:
-            undo.procedure_change(self.ctx, "изменение данных для сравнения", self.pid,
+            undo.push(self.ctx, edits.procedure_change("изменение данных для сравнения", self.pid,
                                   lambda db: core.set_reference_result(db, self.pid, row["level"], **values),
-                                  topics=("procedures",))
+                                  topics=("procedures",)))
         except UserError as exc:
             self.error.emit(str(exc))
             return False
@@ -501,7 +502,7 @@ class ProcedureDetail(QtWidgets.QWidget):
             return False
         self._busy = True
         try:
-            undo.procedure_change(self.ctx, text, self.pid, do)
+            undo.push(self.ctx, edits.procedure_change(text, self.pid, do))
         except UserError as exc:
             self.show_error(str(exc))
             return False
@@ -526,7 +527,7 @@ class ProcedureDetail(QtWidgets.QWidget):
             do = (lambda db: core.update_task(db, task["id"], number=number.text(), max_score=mx.value(),
                                               level=level.currentData())) if task else \
                 (lambda db: core.add_task(db, pid, number.text(), mx.value(), level.currentData()))
-            undo.procedure_change(self.ctx, "изменение задания" if task else "добавление задания", pid, do)
+            undo.push(self.ctx, edits.procedure_change("изменение задания" if task else "добавление задания", pid, do))
         if FormDialog(title, [("Номер задания", number), ("Максимальный балл", mx), ("Уровень", level)], save,
                       self).exec():
             self.show_procedure(pid)
@@ -553,8 +554,8 @@ class ProcedureDetail(QtWidgets.QWidget):
         fill_combo(kind, [(v, k) for k, v in core.OBSERVER_KINDS.items()])
         pid = self.pid
         if FormDialog("Наблюдатель", [("ФИО", name), ("Организация", org), ("Вид наблюдения", kind)],
-                      lambda: undo.procedure_change(self.ctx, "добавление наблюдателя", pid, lambda db: core.add_observer(
-                          db, pid, name.text(), org.text(), kind.currentData())), self).exec():
+                      lambda: undo.push(self.ctx, edits.procedure_change("добавление наблюдателя", pid, lambda db: core.add_observer(
+                          db, pid, name.text(), org.text(), kind.currentData()))), self).exec():
             self.show_procedure(pid)
 
     def delete_observer(self) -> None:
@@ -579,11 +580,11 @@ class ProcedureDetail(QtWidgets.QWidget):
         pid = self.pid
         rows = [("Работа", who), ("Балл до", before), ("Балл после", after), ("Изменено критериев", crit),
                 ("Кто перепроверял", by), ("Дата", date)]
-        if FormDialog("Перепроверка работы", rows, lambda: undo.procedure_change(
-                self.ctx, "внесение перепроверки", pid, lambda db: core.set_recheck(
+        if FormDialog("Перепроверка работы", rows, lambda: undo.push(self.ctx, edits.procedure_change(
+                "внесение перепроверки", pid, lambda db: core.set_recheck(
                     db, pid, who.currentData(), score_before=before.value(), score_after=after.value(),
                     criteria_changed=crit.value(), checked_by=by.text(),
-                    date=date.date().toString("yyyy-MM-dd"))), self).exec():
+                    date=date.date().toString("yyyy-MM-dd")))), self).exec():
             self.show_procedure(pid)
 
     def delete_recheck(self) -> None:
@@ -754,7 +755,7 @@ class ProceduresPage(LazyRefresh, QtWidgets.QWidget):
         proc = core.get_procedure(self.ctx.db, pid)
         if _ask(self, f"Удалить процедуру «{core.procedure_title(proc)}» ({proc['year_label']}) вместе со всеми "
                       "результатами? Удаление можно отменить: Правка → Отменить."):
-            undo.procedure_change(self.ctx, "удаление процедуры", pid, lambda db: core.delete_procedure(db, pid))
+            undo.push(self.ctx, edits.procedure_change("удаление процедуры", pid, lambda db: core.delete_procedure(db, pid)))
 
     def open_scales(self) -> None:
         if self.ctx.db is None:

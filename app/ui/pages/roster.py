@@ -5,7 +5,8 @@ from typing import Callable
 
 from app.core import roster as core
 from app.core.errors import UserError
-from app.ui import results_undo as undo
+from app.core import edits
+from app.ui import undo
 from app.ui.common import LazyRefresh, combo_value, fill_combo
 from app.ui.common import style_table as _style_table
 from app.ui.qt import QtCore, QtGui, QtWidgets
@@ -304,7 +305,7 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
         for text, value in (("четверти", "quarter"), ("триместры", "trimester"), ("полугодия", "half")):
             kind.addItem(text, value)
         dlg = FormDialog("Новый учебный год", [("Учебный год", label), ("Деление года", kind)],
-                         lambda: undo.create_year(self.ctx, label.text(), kind.currentData()), self,
+                         lambda: undo.push(self.ctx, edits.create_year(label.text(), kind.currentData())), self,
                          note="Классы нового года можно создать вручную или переводом всех классов "
                               "прошлого года кнопкой «Перевести в следующий год».")
         if dlg.exec():
@@ -332,7 +333,7 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
                 "не переводятся. Первые классы нового года добавьте вручную.\n\nПеревести?")
         if not _ask(self, text):
             return
-        summary = self._try(lambda: undo.promote_year(self.ctx, year_id))
+        summary = self._try(lambda: undo.push(self.ctx, edits.promote_year(year_id)))
         if summary is not REFUSED:
             self._select_year(summary["year_id"])
             _status(self, f"Создан учебный год {summary['label']}: классов {summary['classes']}, "
@@ -359,22 +360,22 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
         if year_id is None:
             QtWidgets.QMessageBox.information(self, "Объектив", "Сначала создайте учебный год.")
             return
-        self._class_form("Новый класс", 5, "А", lambda g, letter: undo.class_change(
-            self.ctx, "создание класса", None, lambda db: core.create_class(db, year_id, g, letter)))
+        self._class_form("Новый класс", 5, "А", lambda g, letter: undo.push(self.ctx, edits.class_change(
+            "создание класса", None, lambda db: core.create_class(db, year_id, g, letter))))
 
     def edit_class(self) -> None:
         class_id = self.current_class_id()
         if class_id is None:
             return
         row = next(c for c in core.list_classes(self.ctx.db, self.year_id()) if c["id"] == class_id)
-        self._class_form(f"Класс {row['label']}", row["grade"], row["letter"], lambda g, letter: undo.class_change(
-            self.ctx, "изменение класса", class_id, lambda db: core.rename_class(db, class_id, g, letter)))
+        self._class_form(f"Класс {row['label']}", row["grade"], row["letter"], lambda g, letter: undo.push(self.ctx, edits.class_change(
+            "изменение класса", class_id, lambda db: core.rename_class(db, class_id, g, letter))))
 
     def delete_class(self) -> None:
         class_id = self.current_class_id()
         if class_id is not None and _ask(self, f"Удалить класс {self.class_list.currentItem().text()}?"):
-            self._try(lambda: undo.class_change(self.ctx, "удаление класса", class_id,
-                                                lambda db: core.delete_class(db, class_id)))
+            self._try(lambda: undo.push(self.ctx, edits.class_change("удаление класса", class_id,
+                                                lambda db: core.delete_class(db, class_id))))
 
     # -- students -----------------------------------------------------------------------------
     def selected_student_ids(self) -> list[int]:
@@ -407,18 +408,14 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
         rows = [("Код", code), ("ФИО", name), ("Пол", sex), ("Класс", cls), ("Кандидат на медаль", medal)]
         if student is None:
             def save():
-                return undo.student_change(self.ctx, "добавление учащегося", None, lambda db: core.create_student(
+                return undo.push(self.ctx, edits.student_change("добавление учащегося", None, lambda db: core.create_student(
                     db, class_id=cls.currentData(), full_name=name.text(), sex=sex.currentData(),
-                    medal_degree=medal.currentData()))
+                    medal_degree=medal.currentData())))
         else:
             def save():
-                def do(db):
-                    with db.atomic():
-                        core.update_student(db, student["id"], full_name=name.text(), sex=sex.currentData())
-                        if cls.currentData() != student["class_id"]:
-                            core.move_student(db, student["id"], cls.currentData())
-                        core.set_medal(db, student["id"], year_id, medal.currentData())
-                return undo.student_change(self.ctx, "изменение учащегося", student["id"], do)
+                return undo.push(self.ctx, edits.edit_student(
+                    student["id"], year_id, full_name=name.text(), sex=sex.currentData(), class_id=cls.currentData(),
+                    medal_degree=medal.currentData(), old_class_id=student["class_id"]))
         FormDialog(title, rows, save, self, note="ФИО хранится только в базе школы и никогда не попадает "
                    "в пакет для муниципалитета.").exec()
 
@@ -443,16 +440,16 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
                                                    labels, 0, False)
         if ok:
             target = classes[labels.index(label)]["id"]
-            self._macro(f"перевод учащихся в {label}", ids, lambda sid: undo.student_change(
-                self.ctx, "перевод учащегося", sid, lambda db: core.move_student(db, sid, target)))
+            self._macro(f"перевод учащихся в {label}", ids, lambda sid: undo.push(self.ctx, edits.student_change(
+                "перевод учащегося", sid, lambda db: core.move_student(db, sid, target))))
 
     def delete_students(self) -> None:
         ids = self.selected_student_ids()
         if ids and _ask(self, f"Удалить учащихся: {len(ids)}? Вместе с ними будут удалены их отметки и "
                         "результаты процедур. Их коды больше не будут выдаваться (удаление можно отменить: "
                         "Правка → Отменить)."):
-            self._macro("удаление учащихся", ids, lambda sid: undo.student_change(
-                self.ctx, "удаление учащегося", sid, lambda db: core.delete_student(db, sid)))
+            self._macro("удаление учащихся", ids, lambda sid: undo.push(self.ctx, edits.student_change(
+                "удаление учащегося", sid, lambda db: core.delete_student(db, sid))))
 
     def _macro(self, text: str, ids: list[int], fn: Callable[[int], object]) -> None:
         self.ctx.undo_stack.beginMacro(text)
@@ -473,12 +470,12 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
         pos_edit.setPlaceholderText("например, учитель математики")
         if staff_id is None:
             def save():
-                return undo.staff_change(self.ctx, "добавление сотрудника", None,
-                                         lambda db: core.create_staff(db, name_edit.text(), pos_edit.text()))
+                return undo.push(self.ctx, edits.staff_change("добавление сотрудника", None,
+                                         lambda db: core.create_staff(db, name_edit.text(), pos_edit.text())))
         else:
             def save():
-                return undo.staff_change(self.ctx, "изменение сотрудника", staff_id,
-                                         lambda db: core.update_staff(db, staff_id, name_edit.text(), pos_edit.text()))
+                return undo.push(self.ctx, edits.staff_change("изменение сотрудника", staff_id,
+                                         lambda db: core.update_staff(db, staff_id, name_edit.text(), pos_edit.text())))
         FormDialog(title, [("ФИО", name_edit), ("Должность", pos_edit)], save, self).exec()
 
     def add_staff(self) -> None:
@@ -495,7 +492,7 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
     def delete_staff(self) -> None:
         staff_id = self._staff_id()
         if staff_id is not None and _ask(self, "Удалить сотрудника из списка?"):
-            undo.staff_change(self.ctx, "удаление сотрудника", staff_id, lambda db: core.delete_staff(db, staff_id))
+            undo.push(self.ctx, edits.staff_change("удаление сотрудника", staff_id, lambda db: core.delete_staff(db, staff_id)))
 
 
 def _button(text: str, slot) -> QtWidgets.QPushButton:

@@ -10,7 +10,8 @@ from app.core import schedule as sch
 from app.core.errors import UserError
 from app.core.schedule_reports import subject_short_names
 from app.core.schedule_rules import RULE_LABELS, ru_date
-from app.ui import results_undo as undo
+from app.core import edits
+from app.ui import undo
 from app.ui.common import LazyRefresh, combo_value, fill_combo
 from app.ui.qt import QtCore, QtGui, QtWidgets
 from app.ui.schedule_widgets import (ApprovalDialog, CalendarDialog, ItemDialog, LoadDialog, MonthGrid)
@@ -234,8 +235,7 @@ class SchedulePage(LazyRefresh, QtWidgets.QWidget):
     def _perform(self, text: str, do) -> object:
         year_id = self.year["id"]
         try:
-            result = undo.perform_snapshot(self.ctx, text, "schedule", lambda db: sch.snapshot(db, year_id),
-                                           lambda db, state: sch.restore(db, year_id, state), do)
+            result = undo.push(self.ctx, edits.schedule_change(text, year_id, do))
         except UserError as exc:
             QtWidgets.QMessageBox.warning(self, "Объектив", str(exc))
             return None
