@@ -21,10 +21,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from . import fmt, schoolyear
+
 MONTH_NAMES = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
                "сентябрь", "октябрь", "ноябрь", "декабрь"]
-MONTH_GENITIVE = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-                  "сентября", "октября", "ноября", "декабря"]
+MONTH_GENITIVE = list(fmt.MONTHS_GENITIVE)
 
 _MONTH_STEMS = [
     ("январ", r"январ[ьяеи]"), ("феврал", r"феврал[ьяеи]"), ("март", r"март[аеу]?"),
@@ -76,7 +77,7 @@ class PlanYears:
         a = a if a is not None else b
         b = b if b is not None else a
         if b == a + 1:
-            return dt.date(a, 9, 1), dt.date(b, 8, 31)
+            return schoolyear.bounds(a)
         return dt.date(a, 1, 1), dt.date(b, 12, 31)
 
     def years_for_month(self, month: int) -> list[int]:
@@ -86,7 +87,7 @@ class PlanYears:
         a = a if a is not None else b
         b = b if b is not None else a
         if b == a + 1:
-            return [a] if month >= 9 else [b]
+            return [schoolyear.calendar_year_of_month(month, a)]
         return list(range(a, b + 1))
 
 
@@ -290,7 +291,7 @@ def parse_period(period: str) -> tuple[dt.date, dt.date, str]:
     m = _ACADEMIC_RE.match(period or "")
     if m and int(m.group(2)) == int(m.group(1)) + 1:
         a, b = int(m.group(1)), int(m.group(2))
-        return dt.date(a, 9, 1), dt.date(b, 8, 31), f"{a}/{b} учебный год"
+        return (*schoolyear.bounds(a), f"{a}/{b} учебный год")
     m = _YEAR_ONLY_RE.match(period or "")
     if m:
         y = int(m.group(1))
@@ -313,21 +314,13 @@ def quarter_label(key: str) -> str:
 
 
 def format_date(iso: str | None) -> str:
-    """'2025-05-15' → '15.05.2025'; '' for None."""
-    if not iso:
-        return ""
-    try:
-        return dt.date.fromisoformat(iso).strftime("%d.%m.%Y")
-    except ValueError:
-        return iso
+    """'2025-05-15' → '15.05.2025'; '' for None (the rule is fmt.date)."""
+    return fmt.date(iso)
 
 
 def format_date_long(iso: str | None) -> str:
-    """'2025-08-29' → '«29» августа 2025 г.'; a blank to fill by hand for None."""
-    if not iso:
-        return "«____» ______________ 20___ г."
-    d = dt.date.fromisoformat(iso)
-    return f"«{d.day:02d}» {MONTH_GENITIVE[d.month - 1]} {d.year} г."
+    """'2025-08-29' → '«29» августа 2025 г.'; a blank to fill by hand for None (fmt.date_signed)."""
+    return fmt.date_signed(iso)
 
 
 def parse_user_date(text: str) -> str | None:
@@ -335,9 +328,9 @@ def parse_user_date(text: str) -> str | None:
     text = (text or "").strip()
     if not text:
         return None
-    for fmt in ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"):
+    for pattern in ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"):
         try:
-            return dt.datetime.strptime(text, fmt).date().isoformat()
+            return dt.datetime.strptime(text, pattern).date().isoformat()
         except ValueError:
             continue
     raise ValueError(text)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .domain import PERIOD_KIND_LABELS
 from .errors import UserError
+from .markcell import read_mark
 from .store import rows
 
 PERIOD_KIND_ORDER = ["quarter", "trimester", "half", "year"]
@@ -90,22 +91,13 @@ def journal_grid(db, class_id: int, subject_id: int, period_kind: str) -> dict:
 
 
 def parse_mark(value) -> int | None:
-    """'5', 5, ' 4 ' → int; '', None → None (no mark); anything else → UserError (Russian)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise UserError("Отметка должна быть целым числом от 2 до 5.")
-    text = str(value).strip()
-    if text == "":
-        return None
-    try:
-        number = float(text.replace(",", "."))
-    except ValueError:
-        raise UserError(f"«{text}» — не отметка. Введите целое число от 2 до 5 "
-                        "или оставьте клетку пустой.") from None
-    if number != int(number) or not 2 <= number <= 5:
-        raise UserError(f"Отметка «{text}» недопустима: в журнале ставятся отметки от 2 до 5.")
-    return int(number)
+    """A mark typed by hand, read as every importer reads a cell (markcell): '5', 5, ' 4 ', «5-» →
+    int; '', None, «н/а», «осв» → None (no mark); anything else → UserError (Russian)."""
+    cell = read_mark(value)
+    if cell.invalid:
+        raise UserError(f"{cell.note}. Введите отметку от 2 до 5 "
+                        "или оставьте клетку пустой.")
+    return cell.mark
 
 
 def get_mark(db, student_id: int, subject_id: int, period_id: int) -> int | None:

@@ -9,9 +9,9 @@ undo and redo deletions and bulk actions by putting rows back with their origina
 """
 from __future__ import annotations
 
-import datetime as _dt
 import random
 
+from . import schoolyear
 from .domain import class_label, normalise_year_label
 from .errors import UserError
 from .settings import get_setting, set_setting
@@ -43,21 +43,12 @@ def list_years(db) -> list[dict]:
 
 
 def current_year_id(db, *, today: str | None = None) -> int | None:
-    """The year containing `today`, else the latest year that has classes, else the latest year."""
-    today = today or _dt.date.today().isoformat()
-    row = db.execute("SELECT id FROM academic_year WHERE start_date <= ? AND ? <= end_date "
-                     "ORDER BY label DESC LIMIT 1", [today, today]).fetchone()
-    if row is None:
-        row = db.execute("SELECT y.id FROM academic_year y WHERE EXISTS (SELECT 1 FROM class_group c "
-                         "WHERE c.year_id = y.id) ORDER BY y.label DESC LIMIT 1").fetchone()
-    if row is None:
-        row = db.execute("SELECT id FROM academic_year ORDER BY label DESC LIMIT 1").fetchone()
-    return row[0] if row else None
+    """The current school year of the file (the rule is schoolyear.current_year_id)."""
+    return schoolyear.current_year_id(db, today=today)
 
 
 def _year_dates(label: str) -> tuple[int, str, str]:
-    start = int(label[:4])
-    return start, f"{start}-09-01", f"{start + 1}-08-31"
+    return (schoolyear.start_of(label), *schoolyear.bounds_iso(label))
 
 
 def create_year(db, label: str, *, period_kind: str = "quarter") -> int:
@@ -76,8 +67,8 @@ def create_year(db, label: str, *, period_kind: str = "quarter") -> int:
                          [label, first, last])
         year_id = cur.lastrowid
         for number, plabel, (m1, d1), (m2, d2) in PERIOD_LAYOUTS[period_kind]:
-            y1 = start if m1 >= 9 else start + 1
-            y2 = start if m2 >= 9 else start + 1
+            y1 = schoolyear.calendar_year_of_month(m1, start)
+            y2 = schoolyear.calendar_year_of_month(m2, start)
             db.execute("INSERT INTO period (year_id, kind, number, label, start_date, end_date) "
                        "VALUES (?, ?, ?, ?, ?, ?)",
                        [year_id, period_kind, number, plabel, f"{y1}-{m1:02d}-{d1:02d}",

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path
 
+from app.core import fmt
 from app.core.domain import class_label as make_class_label
 from app.core.domain import parse_class_label
 
@@ -31,8 +32,8 @@ from .base import Preview
 from .students import (Matcher, clean_class_label, clean_name, date_in_text, known_subjects, subject_in_text,
                        year_in_text)
 from .table_reader import Sheet, cell_text, meta_lines, norm, peek, read_book, to_int
-from .vpr import (Block, ResultRow, SheetContext, TaskSpec, apply_scale, ask_missing, count_students,
-                  fill_scores, parse_mark, sheet_context)
+from .forms import (Block, ResultRow, SheetContext, TaskSpec, apply_scale, ask_missing, count_students,
+                    fill_scores, parse_mark, sheet_context)
 from .writer import commit
 
 KIND = "gia"
@@ -492,7 +493,7 @@ def _blocks(db, rows: list[Parsed], sheet: Sheet, pv: Preview) -> list[Block]:
         fill_scores(block, pv)
         apply_scale(db, block, pv, has_mark_column=any(p.has_mark for p in parsed) or kind == "ege")
         label = "ОГЭ" if kind == "oge" else "ЕГЭ"
-        when = f", экзамен {date[8:]}.{date[5:7]}.{date[:4]}" if date else ""
+        when = f", экзамен {fmt.date(date)}" if date else ""
         pv.summary.append(f"{label}: {subject}, {grade} класс, {year}{when}; участников {len(results)}, "
                           f"не явились или не завершили {sum(r.absent for r in results)}.")
         blocks.append(block)

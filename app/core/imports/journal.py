@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.domain import PERIOD_KIND_LABELS
+from app.core.markcell import mark_or_reason
 
 from . import ChangeLog
 from .base import Preview
@@ -23,7 +24,7 @@ from . import links as _links
 from .links import Link, LinkRow
 from .students import (Match, Matcher, Resolver, ambiguity_text, class_in_text, clean_class_label,
                        clean_name, code_text, known_subjects, name_key, subject_in_text, year_in_text)
-from .table_reader import Header, Sheet, cell_text, find_header, meta_lines, norm, peek, read_book, to_int
+from .table_reader import Header, Sheet, cell_text, find_header, meta_lines, norm, peek, read_book
 
 KIND = "journal"
 MAPPING_KEY = "imports.journal_mapping."
@@ -47,7 +48,6 @@ _ROLE_RES = [(r, re.compile(p)) for r, p in _ROLE_RES]
 _KIND_WORDS = [("quarter", r"четв|^ч\.?$"), ("trimester", r"трим"), ("half", r"полуг|^п/г")]
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "і": 1, "іі": 2, "ііі": 3, "іv": 4}
 _NUMBER = r"(\d|iv|i{1,3}|і{1,3}|іv)"
-_NOT_A_MARK = re.compile(r"^(н/?а|н\.?а\.?|осв\.?|зач\.?|незач\.?|н/з|нз|-|—|x|х|б/о|нет|н|усвоил|не изуч\w*)$")
 
 
 def period_of(text: str, default_kind: str | None = None) -> tuple[str, int] | None:
@@ -481,18 +481,8 @@ def _year_text(value) -> str | None:
 
 
 def _mark(value, reasons: list[str], *, where: str = "отметка") -> int | None:
-    if type(value) is int and 2 <= value <= 5:
-        return value
-    if isinstance(value, str) and len(value) == 1 and value in "2345":
-        return int(value)
-    text = norm(value)
-    if not text or _NOT_A_MARK.match(text):
-        return None
-    number = to_int(value)
-    if number is None or not 2 <= number <= 5:
-        reasons.append(f"{where}: «{text}» — недопустимое значение (в журнале ставятся отметки 2, 3, 4, 5).")
-        return None
-    return number
+    """A journal cell read as every importer reads it (markcell); a non-mark is a row problem."""
+    return mark_or_reason(value, reasons, where)
 
 
 def _plan_links(db, pv: Preview, options: dict) -> None:

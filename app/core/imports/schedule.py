@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from app.core import fmt, schoolyear
 from app.core.domain import parse_class_label
 from app.core.errors import check_cancel
 
@@ -141,10 +142,6 @@ def _column_day(value):
     return None
 
 
-def _year_of(month: int, start_year: int) -> int:
-    return start_year if month >= 8 else start_year + 1
-
-
 def parse_date(value, start_year: int | None) -> str | None:
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
@@ -158,7 +155,7 @@ def parse_date(value, start_year: int | None) -> str | None:
     if not m:
         return None
     day, month = int(m.group(1)), int(m.group(2))
-    year = int(m.group(3)) if m.group(3) else (_year_of(month, start_year) if start_year else None)
+    year = int(m.group(3)) if m.group(3) else (schoolyear.calendar_year_of_month(month, start_year) if start_year else None)
     if year is None:
         return None
     year += 2000 if year < 100 else 0
@@ -264,9 +261,7 @@ def preview(db, path, options=None, *, progress=None, cancel=None) -> Preview:
     if label is None:
         dates = sorted(i["date"] for i in items if i.get("date"))
         if dates:
-            first = dt.date.fromisoformat(dates[0])
-            s = first.year if first.month >= 8 else first.year - 1
-            label = f"{s}/{s + 1}"
+            label = schoolyear.label_of(dates[0])
     unique = {}
     for it in items:
         unique[(it["class_label"], it["subject"], it["date"], it["form"])] = it
@@ -277,13 +272,9 @@ def preview(db, path, options=None, *, progress=None, cancel=None) -> Preview:
     pv.summary = [f"График оценочных процедур на {label or 'неизвестный'} учебный год: работ {len(items)}, "
                   f"классов {len(classes)}."]
     if items:
-        pv.summary.append(f"Даты: с {_ru(min(i['date'] for i in items))} по {_ru(max(i['date'] for i in items))}.")
+        pv.summary.append(f"Даты: с {fmt.date(min(i['date'] for i in items))} по {fmt.date(max(i['date'] for i in items))}.")
     pv.payload = {"year": label, "items": items}
     return pv
-
-
-def _ru(iso: str) -> str:
-    return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}"
 
 
 def _read_long(db, pv, sheet, header, roles, start_year, year_id, items, cancel) -> None:
@@ -394,7 +385,7 @@ def _date_for(head, month, start_year, weekday, day_date) -> str | None:
     if isinstance(head, int):
         if month is None or start_year is None:
             return None
-        year = month[0] or _year_of(month[1], start_year)
+        year = month[0] or schoolyear.calendar_year_of_month(month[1], start_year)
         try:
             return dt.date(year, month[1], head).isoformat()
         except ValueError:
@@ -424,9 +415,8 @@ def commit(db, preview: Preview, batch_id: int) -> tuple[int, int]:
     if row:
         year_id = row[0]
     else:
-        start = int(label[:4])
-        year_id = log.insert("academic_year", {"label": label, "start_date": f"{start}-09-01",
-                                               "end_date": f"{start + 1}-08-31"})
+        first, last = schoolyear.bounds_iso(label)
+        year_id = log.insert("academic_year", {"label": label, "start_date": first, "end_date": last})
     for it in payload["items"]:
         cur = db.execute("SELECT * FROM schedule_item WHERE year_id = ? AND class_label = ? AND subject = ? AND date = ? "
                          "AND form = ?", [year_id, it["class_label"], it["subject"], it["date"], it["form"]])

@@ -12,6 +12,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
+from app.core import schoolyear
 from app.core.domain import class_label as make_class_label
 from app.core.domain import normalise_year_label, parse_class_label
 from app.core.roster import PERIOD_LAYOUTS, _LAST_CODE_KEY, _RETIRED_KEY, next_student_code
@@ -88,13 +89,6 @@ _ISO_DATE = re.compile(r"(?<!\d)(20\d\d)-(\d\d)-(\d\d)(?!\d)")
 _BARE_YEAR = re.compile(r"(?<!\d)(20[12]\d)(?!\d)")
 _CLASS_IN_TEXT = re.compile(r"(?<![\wА-Яа-яЁё])(1[01]|[1-9])\s*[-–]?\s*[«\"]?([А-Яа-яЁё])[»\"]?(?![А-Яа-яЁёA-Za-z])")
 _GRADE_IN_TEXT = re.compile(r"(?<!\d)(1[01]|[1-9])\s*+[-–]?\s*+(?:го|ый|ой|х)?\s*+класс|(?<![^\W\d_])класс[^\W\d]*+\s*+[:\-]?\s*+(1[01]|[1-9])(?!\d)")
-
-
-def year_of_date(iso: str) -> str:
-    """The academic year a date falls in: September starts a new year."""
-    y, m = int(iso[:4]), int(iso[5:7])
-    start = y if m >= 9 else y - 1
-    return f"{start}/{start + 1}"
 
 
 def year_in_text(text: str) -> str | None:
@@ -324,9 +318,9 @@ class Resolver:
             if row:
                 self._years[label] = row[0]
             else:
-                start = int(label[:4])
+                first, last = schoolyear.bounds_iso(label)
                 self._years[label] = self.log.insert("academic_year", {
-                    "label": label, "start_date": f"{start}-09-01", "end_date": f"{start + 1}-08-31"})
+                    "label": label, "start_date": first, "end_date": last})
         return self._years[label]
 
     def period_id(self, year_label: str, kind: str, number: int) -> int:
@@ -500,8 +494,8 @@ def period_row(year_id: int, year_label: str, kind: str, number: int) -> dict:
                 "start_date": f"{start}-09-01", "end_date": f"{start + 1}-05-31"}
     for n, label, (m1, d1), (m2, d2) in PERIOD_LAYOUTS[kind]:
         if n == number:
-            y1 = start if m1 >= 9 else start + 1
-            y2 = start if m2 >= 9 else start + 1
+            y1 = schoolyear.calendar_year_of_month(m1, start)
+            y2 = schoolyear.calendar_year_of_month(m2, start)
             return {"year_id": year_id, "kind": kind, "number": number, "label": label,
                     "start_date": f"{y1}-{m1:02d}-{d1:02d}", "end_date": f"{y2}-{m2:02d}-{d2:02d}"}
     raise ValueError(f"{kind} {number}")

@@ -12,7 +12,7 @@ from .base import Preview
 from .students import Resolver
 
 if TYPE_CHECKING:
-    from .vpr import Block, ResultRow, TaskSpec
+    from .forms import Block, ResultRow, TaskSpec
 
 
 def commit(db, preview: Preview, batch_id: int, *, cancel=None) -> tuple[int, int]:
