@@ -7,18 +7,25 @@ the PDF charts from ``charts_pdf`` (the same data as the screen charts, ``analys
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table as RLTable, TableStyle
 
+from app.core import fmt
+from app.core import fmt as _fmt
 from app.core.analysis import run, tables, views
 from app.core.errors import UserError, check_cancel
 
 from . import charts_pdf
 from .common import (LANDSCAPE, build_pdf, esc, fit_columns, fit_row_height, frame_width, para, pdf_styles, save_workbook,
-                     set_widths, setup_print, write_cell, xlsx_styles)
+                     set_widths, setup_print, text_lines, write_cell, xlsx_styles)
+
+TITLE = "Анализ объективности оценочных процедур"
+CELL_PAD = 4.0      # points either side of a table cell's text
+NBSP = "\u00a0"
 
 FLAG_FILL_HEX = "FDE3E1"
 FLAG_FILL = colors.HexColor("#fde3e1")
@@ -48,8 +55,35 @@ def write_analysis_report(db, out, *, year=None, progress=None, cancel=None) -> 
 
 
 def _scope_text(result: dict) -> str:
+    """The school year(s) of the report, the newest first."""
     ix = result["indicators"]
-    return ix["year"] or (", ".join(ix["years"]) if ix["years"] else "все годы")
+    return ix["year"] or (", ".join(sorted(ix["years"], reverse=True)) if ix["years"] else "все годы")
+
+
+def _newest_first(t: tables.Table) -> tables.Table:
+    """The table with its rows ordered by school year, the newest first (the order within a year kept)."""
+    col = next((i for i, c in enumerate(t.columns) if c[0] == "Год"), None)
+    if col is None or not t.rows:
+        return t
+    order = sorted(range(len(t.rows)), key=lambda i: str(t.rows[i][col] or ""), reverse=True)
+    order = sorted(order, key=lambda i: -_year_rank(t.rows, col)[str(t.rows[i][col] or "")])
+    t.rows, t.flagged = [t.rows[i] for i in order], [t.flagged[i] for i in order]
+    return t
+
+
+def _year_rank(rows: list[list], col: int) -> dict[str, int]:
+    years = sorted({str(r[col] or "") for r in rows})
+    return {y: k for k, y in enumerate(years)}
+
+
+def _nb(text: str) -> str:
+    """Percents written one way, «25\u00a0%»: the number and its sign never part at a line end."""
+    return re.sub(r"(?<=\d) (?=%)", NBSP, text).replace("п. п.", f"п.{NBSP}п.")
+
+
+def _header_text(title: str) -> str:
+    """A column header whose units never stand alone on a line: «п.\u00a0п.», «,\u00a0%»."""
+    return title.replace("п. п.", f"п.{NBSP}п.").replace(", %", f",{NBSP}%")
 
 
 def _school_name(result: dict) -> str:
@@ -85,18 +119,18 @@ def _summary_sheet(ws, result: dict, st: dict) -> None:
     flags = result["flags"]
     risk = sum(1 for f in flags if f["level"] == "risk")
     lines = [
-        ("Анализ объективности оценочных процедур", st["font_title"]),
+        (TITLE, st["font_title"]),
         (_school_name(result), st["font_bold"]),
         (f"Учебный год: {_scope_text(result)}", st["font"]),
-        (f"Сформирован: {_dt.date.today():%d.%m.%Y}", st["font"]),
+        (f"Сформирован: {fmt.date(_dt.date.today())}", st["font"]),
         ("", st["font"]),
         (f"Признаков необъективности: {len(flags)}, из них уровня «риск» — {risk}.", st["font_bold"]),
     ]
-    for r in ix["objectivity_index"]:
+    for r in sorted(ix["objectivity_index"], key=lambda r: r["year"], reverse=True):
         lines.append((f"{r['name']}, {r['year']}: {_pct(r['index'])} (понизили {_pct(r['lowered_pct'])}, "
                       f"повысили {_pct(r['raised_pct'])}; работ — {r['n']}).", st["font"]))
-    for m in ix["medalists"]["summary"]:
-        index = "—" if m["index"] is None else f"{m['index']:.2f}".replace(".", ",")
+    for m in sorted(ix["medalists"]["summary"], key=lambda m: m["year"], reverse=True):
+        index = fmt.percent_of(m["unconfirmed"], m["with_results"])
         lines.append((f"Индекс неподтверждения медалистов, {m['year']}: {index} "
                       f"({m['unconfirmed']} из {m['with_results']}).", st["font"]))
     lines += [("", st["font"]), ("Правило сравнения отметок", st["font_bold"]), (ix["comparison_rule"], st["font"]),
@@ -112,7 +146,7 @@ def _summary_sheet(ws, result: dict, st: dict) -> None:
 
 
 def _pct(value) -> str:
-    return "—" if value is None else f"{value:.1f} %".replace(".", ",")
+    return fmt.percent(value)
 
 
 def _table_sheet(ws, t: tables.Table, st: dict) -> None:
@@ -147,10 +181,12 @@ def _table_sheet(ws, t: tables.Table, st: dict) -> None:
 # ============================================================================ PDF
 
 def _pdf_table(t: tables.Table, width: float, cols: list[int] | None = None, *, max_rows: int | None = None) -> list:
+    t = _newest_first(t)
     cols = cols if cols is not None else list(range(len(t.columns)))
     weights = [t.columns[c][1] for c in cols]
     scale = width / sum(weights)
-    header = [para(t.columns[c][0], "header_cell") for c in cols]
+    heads = [_header_text(t.columns[c][0]) for c in cols]
+    header = [para(h, "header_cell") for h in heads]
     body, shade = [], []
     rows = list(zip(t.rows, t.flagged))[: max_rows or None]
     for i, (values, flagged) in enumerate(rows, 1):
@@ -165,13 +201,14 @@ def _pdf_table(t: tables.Table, width: float, cols: list[int] | None = None, *, 
     if not body:
         return [para("Нет данных.", "body")]
     # Widths follow the column weights, widened so that no word of a header or a cell is cut in two.
-    texts = [[(t.columns[c][0], "header_cell")] + [(_pdf_value(v[c], t.columns[c][2]), "cell") for v, _ in rows]
-             for c in cols]
-    widths = fit_columns([w * scale / width for w in weights], texts, width, padding=13.0)
+    texts = [[(h, "header_cell")] + [(_pdf_value(v[c], t.columns[c][2]), "cell") for v, _ in rows]
+             for h, c in zip(heads, cols)]
+    widths = fit_columns([w * scale / width for w in weights], texts, width, padding=CELL_PAD * 2 + 1)
     table = RLTable([header] + body, colWidths=widths, repeatRows=1)
     style = [("GRID", (0, 0), (-1, -1), 0.4, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.93, 0.93, 0.93)),
-             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]
+             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+             ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD)]
     style += [("BACKGROUND", (0, r), (-1, r), FLAG_FILL) for r in shade]
     table.setStyle(TableStyle(style))
     out = [table]
@@ -185,10 +222,15 @@ def _pdf_value(value, fmt: str) -> str:
     if value is None or value == "":
         return ""
     if fmt in ("pct", "num") and isinstance(value, (int, float)):
-        return f"{value:.{1 if fmt == 'pct' else 2}f}".replace(".", ",")
+        return _fmt.number(value, 1 if fmt == "pct" else 2)
     if fmt == "p" and isinstance(value, (int, float)):
-        return "< 0,0001" if value < 0.0001 else f"{value:.4f}".replace(".", ",")
-    return str(value)
+        return "< 0,0001" if value < 0.0001 else _fmt.number(value, 4)
+    return _nb(str(value))
+
+
+def _desc(year: str) -> tuple:
+    """A sort key that puts the newest school year first («2025/2026» before «2024/2025»)."""
+    return tuple(-int(p) if p.isdigit() else 0 for p in str(year).split("/"))
 
 
 def _heading(text: str, level: int = 1) -> list:
@@ -210,15 +252,22 @@ class _Pdf:
         self.story: list = []
         self.progress, self.cancel = progress, cancel
 
-    def build(self, out: Path) -> Path:
-        sections = [self.title, self.flags, self.comparison, self.crosstab, self.bunching, self.reference,
-                    self.cohorts, self.gia, self.process, self.method]
-        for i, section in enumerate(sections, 1):
+    SECTIONS = ("title", "flags", "comparison", "crosstab", "bunching", "reference", "cohorts", "gia", "process",
+                "method")
+
+    def make_story(self) -> list:
+        """The flowables of the report, section by section (laid out by build())."""
+        for i, name in enumerate(self.SECTIONS, 1):
             check_cancel(self.cancel)
-            section()
+            getattr(self, name)()
             if self.progress:
-                self.progress(i, len(sections) + 1)
-        path = build_pdf(out, self.story, pagesize=LANDSCAPE, title="Анализ объективности оценочных процедур",
+                self.progress(i, len(self.SECTIONS) + 1)
+        return self.story
+
+    def build(self, out: Path) -> Path:
+        self.make_story()
+        sections = self.SECTIONS
+        path = build_pdf(out, self.story, pagesize=LANDSCAPE, title=f"{TITLE}: {_scope_text(self.r)}",
                          subject=_scope_text(self.r), author=_school_name(self.r),
                          footer_left=f"{_short_name(self.r)} · анализ объективности · {_scope_text(self.r)}")
         if self.progress:
@@ -229,7 +278,7 @@ class _Pdf:
         s = pdf_styles()
         self.story += [Paragraph(esc(_school_name(self.r)), s["subtitle"]), Spacer(1, 4),
                        Paragraph("АНАЛИЗ ОБЪЕКТИВНОСТИ ОЦЕНОЧНЫХ ПРОЦЕДУР", s["title"]),
-                       Paragraph(esc(f"Учебный год: {_scope_text(self.r)}. Сформирован {_dt.date.today():%d.%m.%Y}."),
+                       Paragraph(esc(f"Учебный год: {_scope_text(self.r)}. Сформирован {fmt.date(_dt.date.today())}."),
                                  s["subtitle"]), Spacer(1, 8)]
         flags = self.r["flags"]
         risk = sum(1 for f in flags if f["level"] == "risk")
@@ -244,9 +293,10 @@ class _Pdf:
 
     def comparison(self) -> None:
         self.story += _heading("Сравнение отметок за процедуры с отметками по журналу")
-        self.story.append(para(self.r["indicators"]["comparison_rule"], "small"))
+        self.story.append(para(_nb(self.r["indicators"]["comparison_rule"]), "small"))
         self.story.append(Spacer(1, 4))
-        groups = sorted({(r["year"], r["procedure_kind"], r["subject"]) for r in self.r["comparisons"]})
+        groups = sorted({(r["year"], r["procedure_kind"], r["subject"]) for r in self.r["comparisons"]},
+                        key=lambda g: (_desc(g[0]), g[1], g[2]))
         for year, kind, subject in groups:
             check_cancel(self.cancel)
             rows = views.comparison_bars(self.a, views.Filters(year=year, kind=kind, subject=subject))
@@ -261,7 +311,7 @@ class _Pdf:
 
     def crosstab(self) -> None:
         self.story += _heading("Таблицы сопряжённости отметок")
-        for r in self.r["indicators"]["rollups"]["year"]:
+        for r in sorted(self.r["indicators"]["rollups"]["year"], key=lambda r: (_desc(r["year"]), r["procedure_kind"])):
             data = views.crosstab(self.a, views.Filters(year=r["year"], kind=r["procedure_kind"]))
             kappa = "—" if data["kappa"] is None else f"{data['kappa']:.2f}".replace(".", ",")
             self.story.append(_chart_block(f"{r['procedure']} {r['year']}, все предметы: {data['n']} пар, "
@@ -287,13 +337,14 @@ class _Pdf:
                 where = f"класс {f['class']}" if f["class"] else "вся параллель"
                 self.story.append(_chart_block(f"{proc.label} {proc.year}, {proc.subject}, {proc.grade} класс, {where}",
                                                charts_pdf.histogram(data, self.width)))
-                self.story += [para(f["reason"], "small"), Spacer(1, 8)]
+                self.story += [para(_nb(f["reason"]), "small"), Spacer(1, 8)]
         self.story += _pdf_table(tables.bunching_table(self.r, only_notable=True), self.width)
 
     def reference(self) -> None:
         self.story += _heading("Результаты и эталон (муниципалитет, регион, Россия)")
         groups = sorted({(h["year"], h["procedure_kind"]) for h in self.r["indicators"]["high_results"]
-                         if any(v.get("share45") is not None for v in h["references"].values())})
+                         if any(v.get("share45") is not None for v in h["references"].values())},
+                        key=lambda g: (_desc(g[0]), g[1]))
         for year, kind in groups:
             rows = views.reference_bars(self.a, views.Filters(year=year, kind=kind))
             rows = [r for r in rows if r["refs"]]
@@ -319,7 +370,7 @@ class _Pdf:
             if lines:
                 self.story.append(_chart_block(f"{f['subject']}, {f['grade']} класс, {f['year']}: доля «4» и «5» "
                                                "тех же учащихся по годам", charts_pdf.cohort_lines(lines, self.width)))
-                self.story += [para(f["reason"], "small"), Spacer(1, 8)]
+                self.story += [para(_nb(f["reason"]), "small"), Spacer(1, 8)]
         t = tables.cohort_table(self.r)
         keep = [i for i, row in enumerate(t.rows) if row[4] == "" or t.flagged[i]]
         t.rows, t.flagged = [t.rows[i] for i in keep], [t.flagged[i] for i in keep]
@@ -360,7 +411,7 @@ class _Pdf:
     def method(self) -> None:
         self.story += [PageBreak(), Paragraph("Правило сравнения и пороги признаков", pdf_styles()["title"]),
                        Spacer(1, 2)]
-        self.story.append(para(self.r["indicators"]["comparison_rule"], "small"))
+        self.story.append(para(_nb(self.r["indicators"]["comparison_rule"]), "small"))
         self.story.append(Spacer(1, 6))
         self.story.append(para("Индексы и признаки рассчитаны по методике программы «Объектив»: формулы и пороги "
                                "описаны в справке программы (раздел «Показатели и признаки необъективности») и в "

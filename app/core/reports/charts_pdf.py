@@ -5,7 +5,7 @@ in the same colours as the screens: lowered red, confirmed grey, raised blue.
 """
 from __future__ import annotations
 
-from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
 from app.core import palette
@@ -31,6 +31,20 @@ def _s(x, y, text, size=7.5, anchor="start", bold=False, color=TEXT) -> String:
                   fillColor=color)
 
 
+def _pct(value) -> str:
+    """An axis percent the way every document writes it: «25 %» with a no-break space."""
+    return f"{value}\u00a0%"
+
+
+def _nbsp_pct(text: str) -> str:
+    return text.replace(" %", "\u00a0%")
+
+
+def _y_title(d: Drawing, x: float, y: float, text: str, size: float = 7.5) -> None:
+    """A vertical axis title, read from bottom to top, centred on (x, y)."""
+    d.add(Group(_s(0, 0, text, size, "middle"), transform=(0, 1, -1, 0, x, y)))
+
+
 def _text_width(text: str, size: float) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -46,11 +60,12 @@ def _legend(d: Drawing, items: list[tuple[str, str]], x: float, y: float) -> Non
 
 def comparison_bars(rows: list[dict], width: float) -> Drawing:
     """Horizontal 100 % bars per class with counts; a black frame marks a flagged class."""
-    label_w, row_h = 150.0, 15.0
-    height = 28 + row_h * len(rows) + 16
+    label_w, row_h, foot = 150.0, 15.0, 12.0
+    height = 28 + row_h * len(rows) + 16 + foot
     d = Drawing(width, height)
     plot_w = width - label_w - 8
     _legend(d, [(palette.CATEGORY_COLORS[c], views.CATEGORY_SHORT[c]) for c in CATEGORIES], label_w, height - 10)
+    d.add(_s(label_w - 6, height - 10, "Класс (n — участников)", 7.5, "end", bold=True))
     top = height - 24
     for i, r in enumerate(rows):
         y = top - (i + 1) * row_h + 3
@@ -63,7 +78,7 @@ def comparison_bars(rows: list[dict], width: float) -> Drawing:
                            strokeWidth=0.5))
                 if w >= 22:
                     pct = round(100 * r[cat] / r["n"])
-                    text = f"{r[cat]} ({pct} %)" if w >= 55 else str(r[cat])
+                    text = f"{r[cat]} ({_pct(pct)})" if w >= 55 else str(r[cat])
                     d.add(_s(x + w / 2, y + 3, text, 7, "middle",
                              color=TEXT if cat == "confirmed" else colors.white))
             x += w
@@ -71,8 +86,9 @@ def comparison_bars(rows: list[dict], width: float) -> Drawing:
             d.add(Rect(label_w, y, plot_w, row_h - 4, fillColor=None, strokeColor=TEXT, strokeWidth=1.2))
     for p in (0, 25, 50, 75, 100):
         x = label_w + plot_w * p / 100
-        d.add(Line(x, 14, x, 18, strokeColor=TEXT, strokeWidth=0.5))
-        d.add(_s(x, 5, f"{p} %", 7, "middle"))
+        d.add(Line(x, 14 + foot, x, 18 + foot, strokeColor=TEXT, strokeWidth=0.5))
+        d.add(_s(x, 5 + foot, _pct(p), 7, "middle"))
+    d.add(_s(label_w + plot_w / 2, 3, "Доля участников класса, %", 7.5, "middle"))
     return d
 
 
@@ -92,7 +108,7 @@ def heatmap(table: list[list[int]], width: float) -> Drawing:
             if count:
                 color = colors.white if count / top_count > 0.55 else TEXT
                 d.add(_s(x + cell / 2 - 1, y + cell / 2 + 1, count, 9, "middle", bold=True, color=color))
-                d.add(_s(x + cell / 2 - 1, y + cell / 2 - 9, views.share_text(count, n), 7, "middle", color=color))
+                d.add(_s(x + cell / 2 - 1, y + cell / 2 - 9, _nbsp_pct(views.share_text(count, n)), 7, "middle", color=color))
     for k, m in enumerate((2, 3, 4, 5)):
         d.add(_s(left + k * cell + cell / 2 - 1, bottom - 11, f"«{m}»", 8, "middle"))
         d.add(_s(left - 6, bottom + k * cell + cell / 2 - 3, f"«{m}»", 8, "end"))
@@ -104,8 +120,9 @@ def heatmap(table: list[list[int]], width: float) -> Drawing:
 def histogram(data: dict, width: float) -> Drawing:
     """Primary scores with the mark thresholds (dashed) and the flagged bunching windows in red."""
     counts, flagged = data["counts"], set(data.get("flagged_thresholds") or [])
-    left, bottom, height = 30.0, 24.0, 150.0
+    left, bottom, height = 42.0, 24.0, 150.0
     d = Drawing(width, bottom + height + 32)
+    _y_title(d, 10, bottom + height / 2, "Число работ")
     top = max(counts) or 1
     step = (width - left - 10) / max(len(counts), 1)
     fill = [palette.HISTOGRAM] * len(counts)
@@ -156,9 +173,10 @@ def cohort_lines(lines: list[dict], width: float) -> Drawing:
     for v in (0, 25, 50, 75, 100):
         y = bottom + height * v / 100
         d.add(Line(left, y, left + plot_w, y, strokeColor=GRID, strokeWidth=0.4))
-        d.add(_s(left - 4, y - 2.5, f"{v} %", 6.5, "end"))
+        d.add(_s(left - 4, y - 2.5, _pct(v), 6.5, "end"))
     for k, yr in enumerate(years):
         d.add(_s(left + plot_w * k / span, bottom - 12, yr, 7, "middle"))
+    d.add(_s(left + plot_w / 2, bottom - 26, "Учебный год", 7.5, "middle"))
     for k, ln in enumerate(lines):
         color = _c(palette.series_color(k))
         pts = [xy(p) for p in ln["points"]]
@@ -210,15 +228,17 @@ def _wrap_label(label: str, width: float, size: float, max_lines: int = 3) -> li
 def reference_bars(rows: list[dict], width: float, scope: str = "Школа") -> Drawing:
     """Share of «4» and «5»: school against municipality, region and Russia, grouped per work."""
     levels = ("municipality", "region", "russia")
-    left, bottom, height = 34.0, 40.0, 140.0
+    left, bottom, height = 46.0, 50.0, 140.0
     d = Drawing(width, bottom + height + 26)
+    _y_title(d, 10, bottom + height / 2, "Доля «4» и «5», %")
+    d.add(_s(left + (width - left) / 2, 3, "Работа: предмет и параллель", 7.5, "middle"))
     group = min((width - left - 6) / max(len(rows), 1), 110.0)   # one or two works: no giant bars
     shift = (width - left - 6 - group * len(rows)) / 2             # … and the groups centred
     bar = group * 0.8 / 4
     for v in (0, 25, 50, 75, 100):
         y = bottom + height * v / 100
         d.add(Line(left, y, width - 6, y, strokeColor=GRID, strokeWidth=0.4))
-        d.add(_s(left - 4, y - 2.5, f"{v} %", 6.5, "end"))
+        d.add(_s(left - 4, y - 2.5, _pct(v), 6.5, "end"))
     for i, r in enumerate(rows):
         x0 = left + shift + i * group + group * 0.1
         values = [(palette.SCHOOL, r["share45"])] + [(palette.REFERENCE_COLORS[lv], r["refs"].get(lv)) for lv in levels]

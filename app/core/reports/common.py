@@ -141,7 +141,8 @@ def fit_columns(shares: list[float], columns_text: list[list[tuple[str, str]]], 
     for texts in columns_text:
         longest = 0.0
         for style in {s for _, s in texts}:
-            words = {w for text, s in texts if s == style for w in (text or "").split()}
+            # Words are parted by spaces and line breaks only: a no-break space binds its parts into one word.
+            words = {w for text, s in texts if s == style for w in (text or "").replace("\n", " ").split(" ") if w}
             font, size = st[style].fontName, st[style].fontSize
             for word in sorted(words, key=len, reverse=True)[:12]:  # widths follow lengths closely
                 longest = max(longest, stringWidth(word, font, size))
