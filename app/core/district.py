@@ -244,9 +244,12 @@ def write_summary_xlsx(result: SummaryResult, out: str | os.PathLike) -> Path:
     ws = wb.active
     ws.title = "Сводка"
     _summary_sheet(ws, result)
+    _print_summary(ws, len(result.schools))
     _charts(wb, ws, len(result.schools))
-    _flags_sheet(wb.create_sheet("Признаки"), result)
-    _packets_sheet(wb.create_sheet("Пакеты"), result)
+    for title, fill in (("Признаки", _flags_sheet), ("Пакеты", _packets_sheet)):
+        sheet = wb.create_sheet(title)
+        fill(sheet, result)
+        _print_list(sheet)
     try:
         xlsx_safe.save(wb, out)              # what a packet says is written as text, never a formula
     except OSError as exc:
@@ -300,7 +303,7 @@ def _summary_sheet(ws, result: SummaryResult) -> None:
         r = last + 2
         xlsx_safe.put(ws, r, 1, "Примечания", font=st["head_font"])
         for k, note in enumerate(result.notes, 1):
-            xlsx_safe.put(ws, r + k, 2, note, align=st["left"])
+            xlsx_safe.put(ws, r + k, 1, note, align=st["left"])
 
 
 def _highlight(ws, first: int, last: int) -> None:
@@ -326,6 +329,88 @@ def _highlight(ws, first: int, last: int) -> None:
     ws.conditional_formatting.add(rng("M"), CellIsRule(operator="greaterThan", formula=["0"], fill=amber))
 
 
+# ---- print layout: what LibreOffice Calc prints looks as it does in Excel -----------------------
+
+def _widths(ws) -> list[float]:
+    from openpyxl.utils import get_column_letter
+
+    return [ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ws.max_column + 1)]
+
+
+def _fit_rows(ws, first: int, last: int, widths: list[float]) -> None:
+    """Explicit heights for rows whose text wraps (Calc does not grow them from the file)."""
+    from .reports.common import fit_row_height
+
+    for r in range(first, last + 1):
+        texts = [None if v is None else str(v) for v in
+                 (ws.cell(row=r, column=c).value for c in range(1, len(widths) + 1))]
+        fit_row_height(ws, r, texts, widths)
+
+
+def _span_row(ws, row: int, ncols: int, widths: list[float], *, line_pt: float = 15.0) -> None:
+    """A line of text across the table's width: merged, wrapped, as tall as its text needs — so a
+    note never widens the printed area beyond the table."""
+    from openpyxl.styles import Alignment
+
+    from .reports.common import fit_row_height
+
+    cell = ws.cell(row=row, column=1)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if ncols > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+    fit_row_height(ws, row, [cell.value], [sum(widths) * 0.95], line_pt=line_pt)
+
+
+def _word_widths(ws, row: int, headers: list[str], widths: list[float]) -> list[float]:
+    """Widen the columns whose header has a word longer than the column (it would break inside)."""
+    from .reports.common import fit_header_words
+
+    return fit_header_words(ws, headers, widths)
+
+
+def _print_summary(ws, n: int) -> None:
+    """«Сводка» on A4 landscape: one page wide, the header row on every page, page numbers below."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    from .reports.common import fit_row_height, setup_print
+
+    ncols = len(COLUMNS)
+    widths = _word_widths(ws, HEADER_ROW, [c[0] for c in COLUMNS], [c[3] for c in COLUMNS])
+    _span_row(ws, 1, ncols, widths, line_pt=18)
+    _span_row(ws, 2, ncols, widths)
+    fit_row_height(ws, HEADER_ROW, [c[0] for c in COLUMNS], widths, minimum=30)
+    last = HEADER_ROW + max(1, n)
+    for r in range(HEADER_ROW + 1, last + 1):
+        for c in (2, 4):                                     # the school's name and the period wrap
+            cell = ws.cell(row=r, column=c)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _fit_rows(ws, HEADER_ROW + 1, last, widths)
+    end = last
+    if ws.max_row > last:                                    # «Примечания» and the notes below the table
+        for r in range(last + 3, ws.max_row + 1):
+            _span_row(ws, r, ncols, widths)
+        end = ws.max_row
+    setup_print(ws, landscape_mode=True, header_rows=(HEADER_ROW, HEADER_ROW))
+    ws.print_options.horizontalCentered = False
+    ws.print_area = f"A1:{get_column_letter(ncols)}{end}"
+
+
+def _print_list(ws) -> None:
+    """«Признаки» and «Пакеты»: wrapped rows with heights, landscape, fit to width, header repeated."""
+    from openpyxl.utils import get_column_letter
+
+    from .reports.common import setup_print
+
+    widths = _widths(ws)
+    widths = _word_widths(ws, 1, [str(ws.cell(row=1, column=c).value or "") for c in range(1, len(widths) + 1)],
+                          widths)
+    _fit_rows(ws, 1, ws.max_row, widths)
+    setup_print(ws, landscape_mode=True, header_rows=(1, 1))
+    ws.print_options.horizontalCentered = False
+    ws.print_area = f"A1:{get_column_letter(len(widths))}{ws.max_row}"
+
+
 def _bar_chart(title: str, ws, cols: list[int], n: int, *, stacked: bool = False, y_title: str = ""):
     from openpyxl.chart import BarChart, Reference
 
@@ -335,6 +420,8 @@ def _bar_chart(title: str, ws, cols: list[int], n: int, *, stacked: bool = False
     chart.style = 10
     chart.y_axis.title = y_title
     chart.y_axis.majorGridlines = None
+    chart.y_axis.scaling.min = 0                    # bars measured from zero, never from the smallest value
+    chart.x_axis.title = "Школа"
     chart.x_axis.scaling.orientation = "maxMin"     # the riskiest school on top
     chart.y_axis.delete = False
     chart.x_axis.delete = False
@@ -354,15 +441,24 @@ def _charts(wb, ws, n: int) -> None:
         return
     sheet = wb.create_sheet("Диаграммы")
     xlsx_safe.put(sheet, 1, 1, "Сравнение школ (данные — лист «Сводка»)")
+    from .reports.common import setup_print
+
+    setup_print(sheet, landscape_mode=True)
     charts = [
         _bar_chart("Индекс необъективности ВПР и ОГЭ, %", ws, [6, 7], n, y_title="%"),
         _bar_chart("Выполнение плана мероприятий, %", ws, [5], n, y_title="%"),
         _bar_chart("Признаки необъективности", ws, [12, 13], n, stacked=True, y_title="число признаков"),
     ]
-    row = 3
+    from openpyxl.worksheet.pagebreak import Break
+
+    row, page_top, page_rows = 3, 1, 32              # rows of 15 pt on a landscape A4 page
     for chart in charts:
+        rows = int(chart.height * 2) + 2             # 1 cm ≈ 2 rows
+        if row + rows > page_top + page_rows and row > page_top + 2:
+            sheet.row_breaks.append(Break(id=row - 1))   # a chart is never cut by a page end
+            page_top = row
         sheet.add_chart(chart, f"A{row}")
-        row += int(chart.height * 2) + 2
+        row += rows
 
 
 def _flags_sheet(ws, result: SummaryResult) -> None:

@@ -311,6 +311,22 @@ def fit_row_height(ws, row: int, texts: list[str | None], widths: list[float],
     ws.row_dimensions[row].height = max(minimum, lines * line_pt + 3)
 
 
+def header_word_chars(word: str) -> float:
+    """Width (in Excel character units) a bold header word needs to stay on one line."""
+    return len(word) * 1.12 + 1.5
+
+
+def fit_header_words(ws, headers: list[str], widths: list[float]) -> list[float]:
+    """Widen every column whose header holds a word wider than the column, so a header never
+    breaks inside a word in Excel or LibreOffice; returns the widths now set."""
+    out = []
+    for text, width in zip(headers, widths):
+        need = max((header_word_chars(w) for w in (text or "").replace("\n", " ").split(" ") if w), default=0)
+        out.append(max(width, need))
+    set_widths(ws, out)
+    return out
+
+
 def setup_print(ws, *, landscape_mode: bool = True, header_rows: tuple[int, int] | None = None,
                 fit_width: bool = True) -> None:
     """A4 print setup: orientation, margins, fit to page width, repeated header rows,
