@@ -19,6 +19,7 @@ from typing import Iterator
 from . import store
 from .errors import UserError
 from .redact import REDACTED, Redactor  # noqa: F401 - part of this module's interface
+from .settings import STUDENT_DISPLAY, set_setting
 
 DATA_FORMAT = "objektiv-packet-data"
 SCHEMA_VERSION = 1
@@ -431,9 +432,7 @@ def anonymised_copy(db, *, keep_evidence: bool = False) -> Iterator[tuple[object
         _copy_redacted(db, conn, redactor, keep_evidence)
         copy = store.sqlite_utils.Database(conn, execute_plugins=False)
         conn.execute("PRAGMA foreign_keys = ON")
-        with copy.atomic():
-            copy.execute("INSERT INTO settings (key, value) VALUES ('analysis.student_display', "
-                         "'\"codes\"') ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        set_setting(copy, STUDENT_DISPLAY, "codes")         # the copy shows pupils by code only
         yield copy, redactor
     finally:
         conn.close()

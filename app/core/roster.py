@@ -14,12 +14,11 @@ import random
 from . import schoolyear
 from .domain import class_label, normalise_year_label
 from .errors import UserError
-from .settings import get_setting, set_setting
+from .settings import LAST_STUDENT_CODE, RETIRED_CODES, get_setting, set_setting
 from .store import rows
 
 CODE_MIN, CODE_MAX = 10000, 99999
-_LAST_CODE_KEY = "roster.last_code"
-_RETIRED_KEY = "roster.retired_codes"
+_LAST_CODE_KEY, _RETIRED_KEY = LAST_STUDENT_CODE, RETIRED_CODES
 
 PERIOD_LAYOUTS = {
     # kind → list of (number, label, (start month, day), (end month, day)); year offsets follow
@@ -189,9 +188,9 @@ def get_student(db, student_id: int) -> dict:
 def next_student_code(db) -> str:
     """A 5-digit code never used before: max issued + 1, or a random free one when 99999 is reached."""
     used = {r[0] for r in db.execute("SELECT code FROM student")}
-    used |= set(get_setting(db, _RETIRED_KEY, []))
+    used |= set(get_setting(db, _RETIRED_KEY))
     numeric = [int(c) for c in used if c.isdigit() and len(c) == 5]
-    top = max(numeric + [int(get_setting(db, _LAST_CODE_KEY, CODE_MIN - 1))])
+    top = max(numeric + [CODE_MIN - 1, int(get_setting(db, _LAST_CODE_KEY))])
     if top < CODE_MAX:
         return f"{top + 1:05d}"
     free = CODE_MAX - CODE_MIN + 1 - len(numeric)
@@ -229,14 +228,14 @@ def create_student(db, *, class_id: int, full_name: str | None = None, sex: str 
     code = (code or "").strip() or next_student_code(db)
     if db.execute("SELECT 1 FROM student WHERE code = ?", [code]).fetchone():
         raise UserError(f"Код {code} уже принадлежит другому учащемуся.")
-    if code in set(get_setting(db, _RETIRED_KEY, [])):
+    if code in set(get_setting(db, _RETIRED_KEY)):
         raise UserError(f"Код {code} принадлежал выбывшему учащемуся и повторно не выдаётся.")
     with db.atomic():
         sid = db.execute("INSERT INTO student (code, full_name, sex) VALUES (?, ?, ?)",
                          [code, (full_name or "").strip() or None, sex]).lastrowid
         db.execute("INSERT INTO enrolment (student_id, class_id, year_id, medal_degree) VALUES (?, ?, ?, ?)",
                    [sid, class_id, cls["year_id"], medal])
-        if code.isdigit() and int(code) > int(get_setting(db, _LAST_CODE_KEY, 0)):
+        if code.isdigit() and int(code) > int(get_setting(db, _LAST_CODE_KEY)):
             set_setting(db, _LAST_CODE_KEY, int(code))
     return sid
 
@@ -263,7 +262,7 @@ def delete_student(db, student_id: int) -> None:
     code = get_student(db, student_id)["code"]
     with db.atomic():
         db.execute("DELETE FROM student WHERE id = ?", [student_id])
-        retired = list(get_setting(db, _RETIRED_KEY, []))
+        retired = list(get_setting(db, _RETIRED_KEY))
         if code not in retired:
             set_setting(db, _RETIRED_KEY, retired + [code])
 
@@ -514,7 +513,7 @@ def restore_student(db, snapshot: list[dict]) -> None:
     code = snapshot[0]["rows"][0]["code"]
     with db.atomic():
         load_rows(db, snapshot)
-        retired = [c for c in get_setting(db, _RETIRED_KEY, []) if c != code]
+        retired = [c for c in get_setting(db, _RETIRED_KEY) if c != code]
         set_setting(db, _RETIRED_KEY, retired)
 
 

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from .domain import PROCEDURE_LABELS, parse_class_label
 from .errors import UserError
 from .schedule_rules import (ScheduleThresholds, check_schedule, ru_date, thresholds_from)
-from .settings import get_setting, set_setting
+from .settings import SCHEDULE_THRESHOLDS, SCHEDULE_WEEKS, get_setting, set_setting
 from .store import rows
 
 LEVELS = {"federal": "федеральный", "regional": "региональный", "school": "школьный"}
@@ -27,7 +27,7 @@ FORMS = ("контрольная работа", "диагностическая 
          "итоговое сочинение", "итоговое собеседование", "ОГЭ", "ЕГЭ")
 _PROC_LEVEL = {"vpr": "federal", "niko": "federal", "oge": "federal", "ege": "federal", "rdr": "regional",
                "msi": "regional", "internal": "school"}
-WEEKS_KEY, THRESHOLDS_KEY = "schedule_weeks", "schedule_thresholds"
+WEEKS_KEY, THRESHOLDS_KEY = SCHEDULE_WEEKS, SCHEDULE_THRESHOLDS
 _ITEM_FIELDS = ("class_label", "grade", "subject", "date", "lesson", "duration", "level", "form",
                 "procedure_id", "note")
 
@@ -287,7 +287,7 @@ def set_day_length(db, year_id: int, class_label: str, weekday: int, lessons: in
 
 def school_weeks(db) -> dict[str, int]:
     """School weeks in the year per grade ('1' … '11')."""
-    stored = get_setting(db, WEEKS_KEY, {}) or {}
+    stored = get_setting(db, WEEKS_KEY) or {}
     return {str(g): int(stored.get(str(g), 33 if g == 1 else 34)) for g in range(1, 12)}
 
 
@@ -301,7 +301,7 @@ def save_school_weeks(db, weeks: dict) -> None:
 
 
 def load_thresholds(db) -> ScheduleThresholds:
-    return thresholds_from(get_setting(db, THRESHOLDS_KEY, {}))
+    return thresholds_from(get_setting(db, THRESHOLDS_KEY))
 
 
 def save_thresholds(db, values: dict) -> None:

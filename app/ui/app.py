@@ -122,10 +122,11 @@ def _open_initial(ctx, window, path: Path | None) -> bool:
     """Open --db, else the last file, else the default file; False if there is nothing to open."""
     from app.core.errors import UserError
     from app.core.store import default_db_path
+    from . import prefs
     from .qt import QtWidgets
 
     candidates = [path] if path is not None else [
-        Path(p) for p in [ctx.qsettings.value("last_db"), default_db_path()] if p]
+        Path(p) for p in [prefs.read(ctx.qsettings, prefs.LAST_DB), default_db_path()] if p]
     for candidate in candidates:
         if candidate is not None and candidate.exists():
             try:

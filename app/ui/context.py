@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from app.core import lock, store
 
+from . import prefs
 from .qt import QtCore, QtGui, Signal
 from .tasks import TaskRunner
 
@@ -74,7 +75,7 @@ class AppContext(QtCore.QObject):
         self.close_db()
         self.db, self.db_path = db, path.resolve()
         self.undo_stack.clear()
-        self.qsettings.setValue("last_db", str(self.db_path))
+        prefs.write(self.qsettings, prefs.LAST_DB, str(self.db_path))
         self.db_opened.emit()
 
     def close_db(self) -> None:

@@ -10,6 +10,7 @@ from app import APP_NAME, __version__
 from app.core import store
 from app.core.errors import UserError
 
+from . import prefs
 from .common import FileDropTarget
 from .context import AppContext
 from .qt import QtCore, QtGui, QtWidgets
@@ -217,12 +218,12 @@ class MainWindow(FileDropTarget, QtWidgets.QMainWindow):
     def import_files(self) -> None:
         from app.core.imports import IMPORT_FILE_FILTER
 
-        start = str(self.ctx.qsettings.value("import/last_dir") or Path.home())
+        start = str(prefs.read(self.ctx.qsettings, prefs.IMPORT_DIR) or Path.home())
         paths, _ = QtWidgets.QFileDialog.getOpenFileNames(
             self, "Импорт файлов", start,
             IMPORT_FILE_FILTER)
         if paths:
-            self.ctx.qsettings.setValue("import/last_dir", str(Path(paths[0]).parent))
+            prefs.write(self.ctx.qsettings, prefs.IMPORT_DIR, str(Path(paths[0]).parent))
             self.ctx.import_requested.emit(paths)
 
     def _open_import_dialog(self, paths: list) -> None:
@@ -273,10 +274,10 @@ class MainWindow(FileDropTarget, QtWidgets.QMainWindow):
 
     # -- geometry ----------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
-        geometry = self.ctx.qsettings.value("window/geometry")
+        geometry = prefs.read(self.ctx.qsettings, prefs.WINDOW_GEOMETRY)
         restored = geometry is not None and self.restoreGeometry(geometry)
         fit_to_screen(self, restored)
-        state = self.ctx.qsettings.value("window/state")
+        state = prefs.read(self.ctx.qsettings, prefs.WINDOW_STATE)
         if state is not None:
             self.restoreState(state)
 
@@ -305,8 +306,8 @@ class MainWindow(FileDropTarget, QtWidgets.QMainWindow):
         for dialog in self.findChildren(QtWidgets.QDialog):   # no dialog outlives its window
             if dialog.isVisible():
                 dialog.close()
-        self.ctx.qsettings.setValue("window/geometry", self.saveGeometry())
-        self.ctx.qsettings.setValue("window/state", self.saveState())
+        prefs.write(self.ctx.qsettings, prefs.WINDOW_GEOMETRY, self.saveGeometry())
+        prefs.write(self.ctx.qsettings, prefs.WINDOW_STATE, self.saveState())
         self.ctx.qsettings.sync()
         super().closeEvent(event)
 

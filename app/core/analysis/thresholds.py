@@ -10,10 +10,10 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from app.core.errors import UserError
-from app.core.settings import get_setting, set_setting
+from app.core.settings import ANALYSIS_THRESHOLDS, STUDENT_DISPLAY, get_setting, set_setting
 
-SETTINGS_KEY = "analysis.thresholds"
-DISPLAY_KEY = "analysis.student_display"   # 'codes' | 'names'
+SETTINGS_KEY = ANALYSIS_THRESHOLDS
+DISPLAY_KEY = STUDENT_DISPLAY   # 'codes' | 'names'
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def from_mapping(values: dict | None) -> Thresholds:
 
 
 def load_thresholds(db) -> Thresholds:
-    stored = get_setting(db, SETTINGS_KEY, {}) if db is not None else {}
+    stored = get_setting(db, SETTINGS_KEY) if db is not None else {}
     try:
         return from_mapping(stored if isinstance(stored, dict) else {})
     except UserError:
@@ -147,7 +147,7 @@ def save_thresholds(db, thresholds: Thresholds | dict) -> Thresholds:
 
 
 def load_student_display(db) -> str:
-    value = get_setting(db, DISPLAY_KEY, "codes") if db is not None else "codes"
+    value = get_setting(db, DISPLAY_KEY) if db is not None else "codes"
     return value if value in ("codes", "names") else "codes"
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.domain import PERIOD_KIND_LABELS
+from app.core.settings import JOURNAL_MAPPING
 from app.core.markcell import mark_or_reason
 
 from . import ChangeLog
@@ -27,7 +28,7 @@ from .students import (Match, Matcher, Resolver, ambiguity_text, class_in_text, 
 from .table_reader import Header, Sheet, cell_text, find_header, meta_lines, norm, peek, read_book
 
 KIND = "journal"
-MAPPING_KEY = "imports.journal_mapping."
+MAPPING_KEY = JOURNAL_MAPPING
 
 BASE_ROLES = {
     "ignore": "— не загружать —", "code": "Код учащегося", "name": "ФИО учащегося", "surname": "Фамилия",

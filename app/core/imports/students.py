@@ -200,7 +200,7 @@ class Matcher:
     def __init__(self, db, year_label: str | None, choices: dict | None = None):
         self.choices = {str(k): v for k, v in (choices or {}).items()}
         self.by_code = {c: i for i, c in db.execute("SELECT id, code FROM student")}
-        self.retired = set(get_setting(db, _RETIRED_KEY, []))
+        self.retired = set(get_setting(db, _RETIRED_KEY))
         self.year: list[tuple[int, tuple, str]] = []     # (student id, name key, class label)
         self.prev: list[tuple[int, tuple, str]] = []
         self.names: dict[int, str] = {}
@@ -436,13 +436,13 @@ class Resolver:
 
     def _code_for(self, m: Match) -> str:
         if self._last_code is None:
-            self._last_code = int(get_setting(self.db, _LAST_CODE_KEY, 0) or 0)
+            self._last_code = int(get_setting(self.db, _LAST_CODE_KEY) or 0)
         if m.code:
             code = m.code
         else:
             if self._next_code is None:
                 self._next_code = int(next_student_code(self.db))
-                self._retired = set(get_setting(self.db, _RETIRED_KEY, []))
+                self._retired = set(get_setting(self.db, _RETIRED_KEY))
             while f"{self._next_code:05d}" in self._codes or f"{self._next_code:05d}" in self._retired:
                 self._next_code += 1
             code = f"{self._next_code:05d}"
@@ -474,7 +474,7 @@ class Resolver:
             self._code_ids[code] = sid
         if code.isdigit() and len(code) == 5:
             if self._last_code is None:
-                self._last_code = int(get_setting(self.db, _LAST_CODE_KEY, 0) or 0)
+                self._last_code = int(get_setting(self.db, _LAST_CODE_KEY) or 0)
             if int(code) > self._last_code:
                 self._last_code, self._bump = int(code), True
 

@@ -11,6 +11,7 @@ import math
 from pathlib import Path
 
 from app.core import district as core
+from app.ui import prefs
 from app.ui.common import fit_header
 from app.ui.qt import QtCore, QtGui, QtWidgets, pg
 from app.ui.style import DANGER, OK, WARNING, page_header
@@ -189,13 +190,13 @@ class DistrictPage(QtWidgets.QWidget):
         files, _ = QtWidgets.QFileDialog.getOpenFileNames(
             self, "Пакеты школ", self._last_dir(), "Пакеты «Объектива» (*.zip);;Все файлы (*)")
         if files:
-            self.ctx.qsettings.setValue("district/last_dir", str(Path(files[0]).parent))
+            prefs.write(self.ctx.qsettings, prefs.DISTRICT_DIR, str(Path(files[0]).parent))
             self.add_paths(files)
 
     def _choose_folder(self) -> None:
         folder = QtWidgets.QFileDialog.getExistingDirectory(self, "Папка с пакетами школ", self._last_dir())
         if folder:
-            self.ctx.qsettings.setValue("district/last_dir", folder)
+            prefs.write(self.ctx.qsettings, prefs.DISTRICT_DIR, folder)
             self.add_paths([folder])
 
     def _choose_save(self) -> None:
@@ -206,7 +207,7 @@ class DistrictPage(QtWidgets.QWidget):
             self.save_summary(out if out.lower().endswith(".xlsx") else out + ".xlsx")
 
     def _last_dir(self) -> str:
-        return str(self.ctx.qsettings.value("district/last_dir", "") or Path.home())
+        return str(prefs.read(self.ctx.qsettings, prefs.DISTRICT_DIR) or Path.home())
 
     # -- results -------------------------------------------------------------------------------
     def _failed(self, exc: BaseException) -> None:

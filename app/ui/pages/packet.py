@@ -15,6 +15,7 @@ from pathlib import Path
 
 from app.core import packet as core
 from app.core.errors import Cancelled, UserError
+from app.ui import prefs
 from app.ui.qt import QtCore, QtGui, QtWidgets
 from app.ui.style import ACCENT, DANGER, OK, WARNING, page_header
 
@@ -299,7 +300,7 @@ class PacketPage(QtWidgets.QWidget):
         lay.addWidget(self.files_list, 1)
         mail = QtWidgets.QHBoxLayout()
         mail.addWidget(QtWidgets.QLabel("Адрес муниципалитета:"))
-        self.email_edit = QtWidgets.QLineEdit(str(self.ctx.qsettings.value("packet/email", "") or ""))
+        self.email_edit = QtWidgets.QLineEdit(str(prefs.read(self.ctx.qsettings, prefs.PACKET_EMAIL) or ""))
         self.email_edit.setPlaceholderText("uo@example.ru")
         mail.addWidget(self.email_edit, 1)
         lay.addLayout(mail)
@@ -482,7 +483,7 @@ class PacketPage(QtWidgets.QWidget):
         folder = style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_DirIcon)
         for d in (find_removable() if drives is None else drives):
             self._add_dest(usb, f"Съёмный носитель {d.label} — свободно {_size_text(d.free)}", d.path)
-        last = self.ctx.qsettings.value("packet/last_dir", "")
+        last = prefs.read(self.ctx.qsettings, prefs.PACKET_DIR)
         if last and Path(str(last)).is_dir():
             self._add_dest(folder, f"Последняя папка: {last}", Path(str(last)))
         docs = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.StandardLocation.DocumentsLocation)
@@ -533,7 +534,7 @@ class PacketPage(QtWidgets.QWidget):
     def start_write(self) -> None:
         dest, period = self.destination(), self.period_value()
         with_evidence = self.evidence_box.isEnabled() and self.evidence_box.isChecked()
-        self.ctx.qsettings.setValue("packet/last_dir", str(dest))
+        prefs.write(self.ctx.qsettings, prefs.PACKET_DIR, str(dest))
         self.retry_btn.hide()
         self.write_label.setStyleSheet("")
         self.write_label.setText(f"Пакет записывается в «{dest}» и затем проверяется чтением обратно…")
@@ -597,5 +598,5 @@ class PacketPage(QtWidgets.QWidget):
     def write_mail(self) -> None:
         url = self.mail_link()
         if url is not None:
-            self.ctx.qsettings.setValue("packet/email", self.email_edit.text().strip())
+            prefs.write(self.ctx.qsettings, prefs.PACKET_EMAIL, self.email_edit.text().strip())
             self.open_url(url)
