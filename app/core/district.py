@@ -17,11 +17,14 @@ from pathlib import Path
 from typing import Callable
 
 from . import xlsx_safe
+from .analysis import indicator_defs as defs
 from .analysis.flags import FLAG_TITLES
+from .analysis.thresholds import DEFAULTS, Thresholds
+from .domain import FLAG_LEVEL_LABELS
 from .errors import UserError, check_cancel
 from .packet import verify_packet
 
-LEVEL_LABELS = {"risk": "риск", "attention": "внимание"}
+LEVEL_LABELS = FLAG_LEVEL_LABELS
 
 
 @dataclass
@@ -46,6 +49,10 @@ class SchoolSummary:
 
     def value(self, key: str):
         return self.indicators.get(key)
+
+    def level(self, key: str, thresholds: Thresholds = DEFAULTS) -> str | None:
+        """'risk', 'attention' or None for one indicator of this school (``indicator_defs``)."""
+        return defs.BY_KEY[key].level(self.indicators, thresholds)
 
     def worst_index(self) -> float:
         vals = [v for v in (self.value("vpr_index"), self.value("oge_index")) if v is not None]
@@ -85,6 +92,7 @@ class SummaryResult:
     notes: list[str] = field(default_factory=list)
     packets: list[PacketStatus] = field(default_factory=list)
     out: Path | None = None
+    thresholds: Thresholds = DEFAULTS      # the cut-offs the table's tints use, screen and XLSX alike
 
     def as_json(self) -> dict:
         return {"out": str(self.out) if self.out else None,
@@ -129,10 +137,12 @@ def _created(s: SchoolSummary) -> _dt.datetime:
 
 
 def collect(paths, *, progress: Callable[[int, int], None] | None = None,
-            cancel: Callable[[], bool] | None = None) -> SummaryResult:
-    """Verify and read every packet; bad ones are listed with reasons, the rest are kept."""
+            cancel: Callable[[], bool] | None = None, thresholds: Thresholds | None = None) -> SummaryResult:
+    """Verify and read every packet; bad ones are listed with reasons, the rest are kept.
+
+    ``thresholds`` give the cut-offs of the table's tints (the program's defaults when None)."""
     files = expand_paths(paths)
-    result = SummaryResult()
+    result = SummaryResult(thresholds=thresholds or DEFAULTS)
     by_school: dict[str, SchoolSummary] = {}
     status_of: dict[Path, PacketStatus] = {}
     for k, path in enumerate(files):
@@ -190,11 +200,11 @@ def _when(s: SchoolSummary) -> str:
 
 
 def write_summary(paths, out: str | os.PathLike, *, progress: Callable[[int, int], None] | None = None,
-                  cancel: Callable[[], bool] | None = None) -> SummaryResult:
+                  cancel: Callable[[], bool] | None = None, thresholds: Thresholds | None = None) -> SummaryResult:
     """Read the packets and write the district summary XLSX; return what was read and written.
 
     Raises UserError (with every reason) when not one packet could be accepted."""
-    result = collect(paths, progress=progress, cancel=cancel)
+    result = collect(paths, progress=progress, cancel=cancel, thresholds=thresholds)
     if not result.schools:
         raise UserError("Сводка не составлена: ни один пакет не принят. " + " ".join(result.notes))
     write_summary_xlsx(result, out)
@@ -204,24 +214,22 @@ def write_summary(paths, out: str | os.PathLike, *, progress: Callable[[int, int
 # ---------------------------------------------------------------------------------------------
 # XLSX
 # ---------------------------------------------------------------------------------------------
-# (header, indicator key or special, number format, width)
+# (header, indicator key or special, number format, width): the school's columns, then the indicators
+# as analysis.indicator_defs defines them (label, unit, cut-offs and tint) — the page shows the same.
 COLUMNS = [
     ("№", "#", "0", 5),
     ("Школа", "title", None, 34),
     ("Код", "code", "@", 12),
     ("Период", "period", None, 22),
-    ("Выполнение плана, %", "plan_completion", "0.0", 12),
-    ("Индекс необъективности ВПР, %", "vpr_index", "0.0", 15),
-    ("Индекс необъективности ОГЭ, %", "oge_index", "0.0", 15),
-    ("Индекс неподтверждения медалистов, %", "medal_unconfirmed_index", "0.0", 16),
-    ("Доля перепроверок без изменений, %", "recheck_unchanged", "0.0", 16),
-    ("График оценочных процедур", "schedule", None, 12),
-    ("Нарушений в графике ОП", "schedule_violations", "0", 11),
-    ("Наблюдатели: доля процедур с общественными наблюдателями, %", "observers_share", "0.0", 18),
-    ("Признаков «риск»", "flags_risk", "0", 10),
-    ("Признаков «внимание»", "flags_attention", "0", 11),
-]
+] + [(i.label, i.key, i.xlsx_format, i.width) for i in defs.DISTRICT]
 HEADER_ROW = 4
+
+
+def column_letter(key: str) -> str:
+    """The XLSX column of an indicator key («F» for vpr_index)."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(next(i for i, c in enumerate(COLUMNS, 1) if c[1] == key))
 
 
 def _cell_value(s: SchoolSummary, key: str, n: int):
@@ -231,8 +239,8 @@ def _cell_value(s: SchoolSummary, key: str, n: int):
         return getattr(s, key)
     v = s.value(key)
     if key == "schedule":
-        return "есть" if v else "нет"
-    return round(v, 1) if isinstance(v, float) else v
+        return defs.cell(v, defs.YESNO)
+    return defs.as_percent(v) if isinstance(v, float) else v
 
 
 def write_summary_xlsx(result: SummaryResult, out: str | os.PathLike) -> Path:
@@ -297,8 +305,8 @@ def _summary_sheet(ws, result: SummaryResult) -> None:
                 cell.number_format = fmt
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
     last = HEADER_ROW + max(1, len(result.schools))
-    ws.auto_filter.ref = f"A{HEADER_ROW}:M{last}"
-    _highlight(ws, HEADER_ROW + 1, last)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{column_letter(COLUMNS[-1][1])}{last}"
+    _highlight(ws, result, HEADER_ROW + 1, last)
     if result.notes:
         r = last + 2
         xlsx_safe.put(ws, r, 1, "Примечания", font=st["head_font"])
@@ -306,27 +314,24 @@ def _summary_sheet(ws, result: SummaryResult) -> None:
             xlsx_safe.put(ws, r + k, 1, note, align=st["left"])
 
 
-def _highlight(ws, first: int, last: int) -> None:
-    from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, DataBarRule
+def _highlight(ws, result: SummaryResult, first: int, last: int) -> None:
+    """Tint each indicator cell by its level (``indicator_defs.level`` with the result's thresholds) —
+    the same cells the «Район» page tints; the plan's completion gets a data bar."""
+    from openpyxl.formatting.rule import DataBarRule
     from openpyxl.styles import Font, PatternFill
 
-    red = PatternFill("solid", fgColor="F4C7C3")
-    amber = PatternFill("solid", fgColor="FCE8B2")
-    rng = lambda col: f"{col}{first}:{col}{last}"  # noqa: E731
-    ws.conditional_formatting.add(rng("E"), DataBarRule(start_type="num", start_value=0,
-                                                        end_type="num", end_value=100, color="5B9BD5"))
-    for col in ("F", "G", "H"):
-        ws.conditional_formatting.add(rng(col), ColorScaleRule(
-            start_type="num", start_value=0, start_color="FFFFFF",
-            mid_type="num", mid_value=25, mid_color="FCE8B2",
-            end_type="num", end_value=50, end_color="E06666"))
-    ws.conditional_formatting.add(rng("I"), CellIsRule(operator="lessThan", formula=["80"], fill=amber))
-    ws.conditional_formatting.add(rng("J"), CellIsRule(operator="equal", formula=['"нет"'], fill=amber,
-                                                       font=Font(color="9C5700")))
-    ws.conditional_formatting.add(rng("K"), CellIsRule(operator="lessThan", formula=["50"], fill=amber))
-    ws.conditional_formatting.add(rng("L"), CellIsRule(operator="greaterThan", formula=["0"], fill=red,
-                                                       font=Font(bold=True, color="9C0006")))
-    ws.conditional_formatting.add(rng("M"), CellIsRule(operator="greaterThan", formula=["0"], fill=amber))
+    col = column_letter("plan_completion")
+    ws.conditional_formatting.add(f"{col}{first}:{col}{last}", DataBarRule(
+        start_type="num", start_value=0, end_type="num", end_value=100, color="5B9BD5"))
+    fills = {lv: PatternFill("solid", fgColor=c.lstrip("#").upper()) for lv, c in defs.TINTS.items()}
+    fonts = {lv: Font(color=c.lstrip("#").upper(), bold=lv == "risk") for lv, c in defs.TINT_TEXT.items()}
+    keys = {c[1]: k for k, c in enumerate(COLUMNS, 1)}
+    for r, school in enumerate(result.schools, first):
+        for ind in defs.DISTRICT:
+            lv = school.level(ind.key, result.thresholds)
+            if lv is not None:
+                cell = ws.cell(row=r, column=keys[ind.key])
+                cell.fill, cell.font = fills[lv], fonts[lv]
 
 
 # ---- print layout: what LibreOffice Calc prints looks as it does in Excel -----------------------
@@ -444,10 +449,12 @@ def _charts(wb, ws, n: int) -> None:
     from .reports.common import setup_print
 
     setup_print(sheet, landscape_mode=True)
+    col = {c[1]: k for k, c in enumerate(COLUMNS, 1)}
     charts = [
-        _bar_chart("Индекс необъективности ВПР и ОГЭ, %", ws, [6, 7], n, y_title="%"),
-        _bar_chart("Выполнение плана мероприятий, %", ws, [5], n, y_title="%"),
-        _bar_chart("Признаки необъективности", ws, [12, 13], n, stacked=True, y_title="число признаков"),
+        _bar_chart("Индекс необъективности ВПР и ОГЭ, %", ws, [col["vpr_index"], col["oge_index"]], n, y_title="%"),
+        _bar_chart("Выполнение плана мероприятий, %", ws, [col["plan_completion"]], n, y_title="%"),
+        _bar_chart("Признаки необъективности за учебный год", ws, [col["flags_risk"], col["flags_attention"]], n,
+                   stacked=True, y_title="число признаков"),
     ]
     from openpyxl.worksheet.pagebreak import Break
 
@@ -484,7 +491,7 @@ def _flags_sheet(ws, result: SummaryResult) -> None:
     from openpyxl.styles import PatternFill
 
     ws.conditional_formatting.add(f"C2:C{max(r, 2)}", CellIsRule(
-        operator="equal", formula=['"риск"'], fill=PatternFill("solid", fgColor="F4C7C3")))
+        operator="equal", formula=['"риск"'], fill=PatternFill("solid", fgColor=defs.TINTS["risk"].lstrip("#").upper())))
 
 
 def _packets_sheet(ws, result: SummaryResult) -> None:

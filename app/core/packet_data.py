@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import store
+from .analysis.indicator_defs import percent
 from .errors import UserError
 from .redact import REDACTED, Redactor  # noqa: F401 - part of this module's interface
 from .settings import STUDENT_DISPLAY, set_setting
@@ -267,28 +268,9 @@ def _rechecks(db, year_id: int) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-# Key indicators (seed Table 2 vocabulary) — what the district summary reads
+# Key indicators (seed Table 2 vocabulary) — what the district summary reads; every share is a
+# percent computed by the analysis (analysis.indicator_defs): this module only copies it.
 # ---------------------------------------------------------------------------------------------
-def _pct(part: float, whole: float) -> float | None:
-    return 100.0 * part / whole if whole else None
-
-
-def _kind_of(value: str) -> str:
-    """'ВПР' / 'vpr' → 'vpr'."""
-    from .domain import PROCEDURE_LABELS
-
-    back = {v.lower(): k for k, v in PROCEDURE_LABELS.items()}
-    v = str(value or "").strip().lower()
-    return back.get(v, v)
-
-
-def mismatch_index(comparisons: list[dict], kind: str) -> float | None:
-    """Индекс необъективности: % of works whose external mark differs from the journal mark."""
-    rows = [c for c in comparisons if _kind_of(c.get("procedure")) == kind]
-    n = sum(c["n"] for c in rows)
-    return _pct(sum(c["lowered"] + c["raised"] for c in rows), n)
-
-
 SCHEDULE_KINDS = ("vpr", "rdr", "niko", "msi", "internal")
 _SCHEDULE_WORDS = re.compile(r"график\w*\s+(проведения\s+)?оценочн", re.IGNORECASE)
 
@@ -335,21 +317,24 @@ def key_indicators(analysis: dict, procs: list[dict], plan: dict | None, recheck
     (so the summary shows exactly what «Анализ» shows), otherwise computed from the packet's data.
     `schedule` (collect_schedule) decides «Наличие графика ОП»; without it the older inference from
     procedure dates and the plan is used."""
+    from .analysis.engine import objectivity_value
+    from .analysis.indicator_defs import count_flags
+
     ind = analysis.get("indicators") or {}
     flags = analysis.get("flags") or []
-    comparisons = analysis.get("comparisons") or []
     if schedule is not None:
         schedule_flag, how = schedule["present"], schedule["basis"]
     else:
         schedule_flag, how = schedule_present(procs, plan)
     summary = (plan or {}).get("summary", {})
-    medal = ind.get("medal_unconfirmed_index")
+    counts = count_flags(flags)
+    index_rows = ind.get("objectivity_index") or []
     return {
         "plan_completion": summary.get("completion_percent"),
         "plan_overdue": summary.get("overdue"),
-        "vpr_index": _objectivity(ind, comparisons, "vpr"),
-        "oge_index": _objectivity(ind, comparisons, "oge"),
-        "medal_unconfirmed_index": None if medal is None else round(100.0 * medal, 1),
+        "vpr_index": objectivity_value(index_rows, "vpr"),
+        "oge_index": objectivity_value(index_rows, "oge"),
+        "medal_unconfirmed_index": ind.get("medal_unconfirmed_index"),
         "recheck_unchanged": _recheck_share(ind, rechecks),
         "rechecks": _recheck_total(ind, rechecks),
         "schedule": schedule_flag,
@@ -357,31 +342,18 @@ def key_indicators(analysis: dict, procs: list[dict], plan: dict | None, recheck
         "schedule_violations": len(schedule["check"]["violations"]) if schedule is not None else None,
         "observers_share": _observer_share(ind, procs, "observers_pct", "with_observers"),
         "video_share": _observer_share(ind, procs, "video_pct", "with_video"),
-        "flags_risk": sum(1 for f in flags if f.get("level") == "risk"),
-        "flags_attention": sum(1 for f in flags if f.get("level") == "attention"),
+        "flags_risk": counts["risk"],
+        "flags_attention": counts["attention"],
     }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
-
-
-def _objectivity(ind: dict, comparisons: list[dict], kind: str) -> float | None:
-    rows = [r for r in ind.get("objectivity_index") or [] if r.get("procedure_kind") == kind]
-    if len(rows) == 1:
-        return rows[0]["index"]
-    if rows:
-        return _round(_pct(sum(r["differ"] for r in rows), sum(r["n"] for r in rows)))
-    return _round(mismatch_index(comparisons, kind))
 
 
 def _recheck_share(ind: dict, rechecks: dict) -> float | None:
     """Доля перепроверок без изменений (same score, no criterion changed), all procedures of the year."""
     rows = (ind.get("rechecks") or {}).get("years")
     if rows is not None:
-        return _round(_pct(sum(r["unchanged"] for r in rows), sum(r["total"] for r in rows)))
+        return percent(sum(r["unchanged"] for r in rows), sum(r["total"] for r in rows))
     same = [r for r in rechecks["rows"] if r[2] == r[3] and r[4] == 0]
-    return _round(_pct(len(same), len(rechecks["rows"])))
+    return percent(len(same), len(rechecks["rows"]))
 
 
 def _recheck_total(ind: dict, rechecks: dict) -> int:
@@ -393,10 +365,9 @@ def _observer_share(ind: dict, procs: list[dict], pct_key: str, count_key: str) 
     """Share of the year's procedures with public observers (or with video)."""
     rows = (ind.get("observers") or {}).get("summary")
     if rows is not None:
-        return _round(_pct(sum(r[count_key] for r in rows), sum(r["procedures"] for r in rows)))
+        return percent(sum(r[count_key] for r in rows), sum(r["procedures"] for r in rows))
     field_ = "video" if count_key == "with_video" else "observers_present"
-    return _round(_pct(sum(1 for p in procs if p[field_] or (field_ != "video" and p["observers"])),
-                       len(procs)))
+    return percent(sum(1 for p in procs if p[field_] or (field_ != "video" and p["observers"])), len(procs))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -527,13 +498,24 @@ def preflight(db, period: str | None = None) -> list[str]:
         if late:
             sample = "; ".join(f"{it['number']} «{_short(it['measure'])}» (срок "
                                f"{it['deadline_text'] or it['deadline_end']})" for it in late[:3])
-            out.append(f"Просрочено мероприятий плана: {len(late)}. Например: {sample}.")
+            out.append(f"{_overdue_line(db, per, len(late))}. Например: {sample}.")
         out += _names_in_plan(db, plan)
     out += _missing_journal(db, per)
     if not db.execute("SELECT 1 FROM procedure WHERE year_id = ? LIMIT 1", [per.year_id]).fetchone():
         out.append(f"За {per.year} учебный год в базе нет оценочных процедур: раздел результатов "
                    "пакета будет пустым.")
     return out
+
+
+def _overdue_line(db, per: Period, n: int) -> str:
+    """The packet's overdue count with its scope (the period, as of its end) and, when the whole
+    plan as of today counts otherwise, that figure too — the one rule is plan_status."""
+    from . import plan_status
+
+    scope = plan_status.Scope.period(_dt.date.fromisoformat(per.start), _dt.date.fromisoformat(per.end), per.label)
+    plan = choose_plan(db, per)
+    whole = plan_status.plan_status(db, plan["id"])["counts"]["overdue"] if plan else None
+    return plan_status.overdue_text(n, scope, whole)
 
 
 def _names_in_plan(db, plan: dict) -> list[str]:

@@ -350,11 +350,7 @@ class HistogramChart(ChartBase):
         where = f"класс {data['class']}" if data["class"] else "все классы"
         self.set_caption(f"{data['grade']} класс, {where}; работ: {data['n']}. "
                              f"Пунктир — границы отметок ({source}).")
-        legend = [(palette.HISTOGRAM, "Число работ")]
-        if flagged:
-            legend += [(palette.BUNCH_ABOVE, "Скопление: балл на границе и на 1 выше"),
-                       (palette.BUNCH_BELOW, "Для сравнения: 1–2 балла ниже границы")]
-        self.legend.set_items(legend)
+        self.legend.set_items(views.bunching_legend(bool(flagged)))
         self.plot.getAxis("bottom").setTicks([[(s, str(s)) for s in range(0, len(counts), 2 if len(counts) < 40 else 5)]])
         self.plot.setXRange(-0.7, len(counts) - 0.3, padding=0)
         self.plot.setYRange(0, top * 1.2, padding=0)

@@ -4,6 +4,7 @@ Double-click (or Enter) on a flag asks the window to open its chart: ``ctx.navig
 """
 from __future__ import annotations
 
+from app.core.analysis.indicator_defs import count_flags, flags_sentence
 from app.core.domain import FLAG_LEVEL_LABELS
 
 from .qt import QtCore, QtGui, QtWidgets, Signal
@@ -129,16 +130,15 @@ class FlagsView(QtWidgets.QWidget):
         lay.addWidget(self.table, 1)
         self.set_flags([])
 
-    def set_flags(self, flags: list[dict]) -> None:
+    def set_flags(self, flags: list[dict], year: str | None = None) -> None:
+        """Show ``flags`` — those of the academic year ``year``, or of all years when it is None; the
+        caption counts them and says which (``indicator_defs.count_flags``)."""
         self.model.set_flags(flags)
         self.proxy.sort(self.proxy.sortColumn() if self.proxy.sortColumn() >= 0 else 0,
                         self.proxy.sortOrder())
-        risk = sum(1 for f in flags if f["level"] == "risk")
-        if flags:
-            self.caption.setText(f"Признаков: {len(flags)}, из них «риск» — {risk}. "
-                                 "Двойной щелчок открывает график признака.")
-        else:
-            self.caption.setText("Признаков необъективности не найдено.")
+        self.counts = count_flags(flags, year)
+        text = flags_sentence(self.counts)
+        self.caption.setText(text + (" Двойной щелчок открывает график признака." if flags else ""))
         self.fit_rows()
 
     def set_compact_columns(self, compact: bool = True) -> None:

@@ -13,7 +13,8 @@ _RU = QtCore.QLocale(QtCore.QLocale.Language.Russian, QtCore.QLocale.Country.Rus
 GROUPS = [
     ("Общие", ("min_n",)),
     ("Сравнение с отметками по журналу", ("journal_inflation_pct", "journal_inflation_risk_pct",
-                                          "external_inflation_pct", "external_inflation_risk_pct")),
+                                          "external_inflation_pct", "external_inflation_risk_pct",
+                                          "index_attention_pct", "index_risk_pct")),
     ("Скопление баллов у границ отметок", ("bunching_min_total", "bunching_p", "bunching_risk_p")),
     ("Высокие результаты относительно эталона", ("high_results_pp", "high_results_risk_pp")),
     ("Те же учащиеся год спустя", ("cohort_drop_pp", "cohort_drop_mean_pp", "cohort_drop_risk_pp")),

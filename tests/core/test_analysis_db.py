@@ -300,8 +300,8 @@ def test_medalists_and_index(mini):
                       "m4": ("unconfirmed", 0), "m5": ("no_data", 0)}
     summary = res["indicators"]["medalists"]["summary"][0]
     assert (summary["candidates"], summary["with_results"], summary["unconfirmed"], summary["index"]) == \
-        (5, 4, 2, 0.5)
-    assert res["indicators"]["medal_unconfirmed_index"] == 0.5
+        (5, 4, 2, 50.0)                                    # a share is a percent everywhere
+    assert res["indicators"]["medal_unconfirmed_index"] == 50.0
     assert _codes(res) == [("medal_unconfirmed", "11А", "attention"), ("medal_unconfirmed", "11А", "risk")]
     reason = next(f["reason"] for f in res["flags"] if f["level"] == "attention")
     assert "m3" in reason and "64" in reason and "II степени" in reason

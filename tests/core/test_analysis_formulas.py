@@ -181,7 +181,7 @@ def test_medal_check_and_summary():
     assert gia.medal_check(2, ege, DEFAULTS)["status"] == "confirmed"
     assert gia.medal_check(1, {}, DEFAULTS)["status"] == "no_data"
     summ = gia.medal_summary([c, gia.medal_check(2, ege, DEFAULTS), gia.medal_check(1, {}, DEFAULTS)])
-    assert (summ["candidates"], summ["with_results"], summ["unconfirmed"], summ["index"]) == (3, 2, 1, 0.5)
+    assert (summ["candidates"], summ["with_results"], summ["unconfirmed"], summ["index"]) == (3, 2, 1, 50.0)
 
 
 # ------------------------------------------------------------------ process

@@ -9,6 +9,7 @@ import pytest
 
 from app.core import district as D
 from app.core import store
+from app.core.analysis import indicator_defs as defs
 from app.core.errors import UserError
 
 from test_packet import build_small_school, small_analysis, small_packet  # same folder
@@ -50,13 +51,13 @@ def test_summary_orders_by_risk_and_reads_every_indicator(packets, tmp_path):
     assert header[:6] == ["№", "Школа", "Код", "Период", "Выполнение плана, %", "Индекс необъективности ВПР, %"]
     for wanted in ("Индекс необъективности ОГЭ, %", "Индекс неподтверждения медалистов, %",
                    "Доля перепроверок без изменений, %", "График оценочных процедур",
-                   "Признаков «риск»", "Признаков «внимание»"):
+                   "Признаков «риск» за учебный год", "Признаков «внимание» за учебный год"):
         assert wanted in header
     first = [c.value for c in ws[D.HEADER_ROW + 1]]
     assert first[1:3] == ["Школа Б", "100002"] and first[5] == round(100 * 7 / 12, 1)
     assert first[header.index("График оценочных процедур")] == "нет"       # no approved schedule in these schools
     assert first[header.index("Доля перепроверок без изменений, %")] == 50.0
-    assert first[header.index("Признаков «риск»")] == 2
+    assert first[header.index("Признаков «риск» за учебный год")] == 2
 
 
 def test_bad_packets_are_refused_with_reasons_and_the_rest_read(packets):
@@ -90,8 +91,21 @@ def test_workbook_has_flags_sheet_charts_and_highlighting(packets, tmp_path):
     assert len(flags) == 2 + 1 + 1 and flags[0][:3] == ("Школа Б", "100002", "риск")
     assert all(row[-1] for row in flags)                       # every flag has its reason
     assert len(wb["Диаграммы"]._charts) == 3
-    rules = {str(r.sqref) for r in wb["Сводка"].conditional_formatting}
-    assert {"L5:L8", "F5:F8", "E5:E8"} <= rules
+    ws = wb["Сводка"]
+    assert {str(r.sqref) for r in ws.conditional_formatting} == {"E5:E8"}       # the plan's data bar
+    # each indicator cell is tinted by the level the core gives it: the riskiest school's risk count and
+    # its index (58,3 % ≥ the 40 % cut-off), nothing in the quiet school's row
+    header = [c.value for c in ws[D.HEADER_ROW]]
+    def fill(r, title):
+        cell = ws.cell(row=r, column=header.index(title) + 1)
+        return cell.fill.fgColor.rgb[-6:] if cell.fill.fill_type == "solid" else None
+
+    red = defs.TINTS["risk"].lstrip("#").upper()
+    assert fill(5, "Признаков «риск» за учебный год") == red
+    assert fill(5, "Индекс необъективности ВПР, %") == red
+    last = D.HEADER_ROW + 4
+    assert ws.cell(row=last, column=2).value == "Школа В"
+    assert fill(last, "Индекс необъективности ВПР, %") is None
     states = {row[0]: row[2] for row in wb["Пакеты"].iter_rows(min_row=2, values_only=True)}
     assert states["foreign.zip"] == "отклонён"
 

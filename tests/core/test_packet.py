@@ -72,10 +72,14 @@ def small_analysis(*, lowered=4, raised=4, n=12, risk=1, attention=0) -> dict:
     flag = {"code": "external_inflation", "class": "5А", "subject": "Математика", "procedure": "ВПР"}
     flags = ([{**flag, "level": "risk", "reason": f"Повысили {raised} из {n}"}] * risk
              + [{**flag, "level": "attention", "reason": "Обратите внимание"}] * attention)
-    return {"comparisons": [{"procedure": "ВПР", "subject": "Математика", "grade": 5, "year": "2024/2025",
-                             "class": "5А", "n": n, "lowered": lowered, "confirmed": n - lowered - raised,
-                             "raised": raised}],
-            "flags": flags, "indicators": {}}
+    from app.core.analysis.engine import objectivity_index
+
+    row = {"procedure": "ВПР", "procedure_kind": "vpr", "subject": "Математика", "grade": 5, "year": "2024/2025",
+           "class": "5А", "n": n, "lowered": lowered, "confirmed": n - lowered - raised, "raised": raised,
+           "lowered_pct": round(100 * lowered / n, 1), "raised_pct": round(100 * raised / n, 1)}
+    # the index comes from the analysis (its one computation), never recomputed by the packet
+    return {"comparisons": [row], "flags": flags,
+            "indicators": {"objectivity_index": objectivity_index([{**row, "class": ""}])}}
 
 
 DOCS = [("analysis.pdf", b"%PDF-1.4 a"), ("analysis.xlsx", b"PK a"), ("plan.pdf", b"%PDF-1.4 p"),

@@ -103,7 +103,7 @@ def test_round_trip_summary_equals_analyze_json(demo_packet, tmp_path, capsys):
     expected = {
         "plan_completion": _pct(counts["done"], counts["total"] - counts["cancelled"]),
         "vpr_index": by_kind.get("vpr"), "oge_index": by_kind.get("oge"),
-        "medal_unconfirmed_index": None if medal is None else round(100 * medal, 1),
+        "medal_unconfirmed_index": medal,              # a percent in the analysis and in the packet alike
         "recheck_unchanged": _pct(sum(r["unchanged"] for r in rechecks), sum(r["total"] for r in rechecks)),
         "observers_share": _pct(sum(r["with_observers"] for r in observers),
                                 sum(r["procedures"] for r in observers)),

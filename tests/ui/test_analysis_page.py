@@ -50,8 +50,10 @@ def test_default_view_shows_every_chart_and_the_cards(page):
     assert "выберите" in page.charts["histogram"].message.text().lower()
     value, note = page.card_values["vpr"]
     assert value.text() == "21,7 %" and "понизили 13,8 %" in note.text()
-    assert page.card_values["flags"][0].text() == "4"          # flags of the chosen year
-    assert page.card_values["medals"][0].text() == "0,25"
+    assert note.text().startswith("за 2025/2026 учебный год")   # every card says its scope
+    assert page.card_values["flags"][0].text() == "4"          # flags of the chosen year, and it says so
+    assert page.card_values["flags"][1].text().startswith("за 2025/2026 учебный год")
+    assert page.card_values["medals"][0].text() == "25 %"      # a share is a percent everywhere
 
 
 def test_click_on_a_bar_lists_the_pupils_behind_it(page):

@@ -23,7 +23,8 @@ def page(ctx, qtbot, demo_db_path):
 def test_flags_panel_lists_every_flag_with_a_wide_reason(page, qtbot):
     view = page.flags_view
     assert view is not None and view.model.rowCount() == 5
-    assert page.flags_status.text() == "Найдено признаков: 5, из них с уровнем «риск» — 3."
+    assert page.flags_status.text() == \
+        "Признаков необъективности за все годы: 5, из них «риск» — 3, «внимание» — 2."
     table, header = view.table, view.table.horizontalHeader()
     assert [table.isColumnHidden(c) for c in range(7)] == [False, False, True, True, True, True, False]
     qtbot.waitUntil(lambda: header.sectionSize(6) > 0.45 * table.viewport().width(), timeout=2000)

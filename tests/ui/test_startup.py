@@ -42,7 +42,8 @@ def test_held_analysis_starts_when_released(ctx, qtbot, demo_db_path):
     assert not page.flags_view.caption.isVisible()  # no «не найдено» while the analysis runs
     ctx.release_tasks()
     qtbot.waitUntil(lambda: page.flags is not None, timeout=10000)
-    assert page.flags_status.text() == "Найдено признаков: 5, из них с уровнем «риск» — 3."
+    assert page.flags_status.text() == \
+        "Признаков необъективности за все годы: 5, из них «риск» — 3, «внимание» — 2."
     assert not page.flags_view.caption.isVisible()
 
 

@@ -14,7 +14,8 @@ from . import comparison as cmp
 from . import flags as fl
 from . import indicators as ind
 from .data import AnalysisData, load
-from .engine import Analysis, build_works, comparison_rows, objectivity_index, resolve_year, rollups, score_rows
+from .engine import (Analysis, build_works, comparison_rows, medal_index_value, objectivity_index, resolve_year,
+                     rollups, score_rows)
 from .text import format_text
 from .thresholds import Thresholds, describe, from_mapping, load_thresholds
 
@@ -104,10 +105,8 @@ def _indicators(data, works, scope, tables, score_parts, t, year) -> dict:
 
 
 def _medal_index(medals: dict) -> float | None:
-    """Индекс неподтверждения медалистов over the years in scope (a fraction 0…1)."""
-    with_results = sum(m["with_results"] for m in medals["summary"])
-    unconfirmed = sum(m["unconfirmed"] for m in medals["summary"])
-    return round(unconfirmed / with_results, 3) if with_results else None
+    """Индекс неподтверждения медалистов over the years in scope, in percent (``indicator_defs``)."""
+    return medal_index_value(medals["summary"])
 
 
 def _flags(comparisons: list[dict], ix: dict, t: Thresholds) -> list[dict]:

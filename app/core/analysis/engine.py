@@ -15,6 +15,7 @@ from app.core.errors import UserError
 from . import comparison as cmp
 from . import scores
 from .data import AnalysisData, Procedure, Student
+from .indicator_defs import percent
 from .thresholds import Thresholds
 
 
@@ -146,15 +147,45 @@ def rollups(procs: list[Procedure], tables: dict[int, list[list[int]]]) -> dict[
 
 
 def objectivity_index(year_rows: list[dict]) -> list[dict]:
-    """Индекс необъективности of a kind over the school and year: share of works whose mark differs."""
+    """Индекс необъективности of a kind over the school and year: share of works whose mark differs.
+
+    The one computation of the index: the screens, the reports, the packet and the district summary
+    all read these rows (or :func:`objectivity_value`, which pools them). Percent, as every share.
+    """
     out = []
     for r in year_rows:
         differ = r["lowered"] + r["raised"]
         out.append({"procedure": r["procedure"], "procedure_kind": r["procedure_kind"], "year": r["year"],
-                    "n": r["n"], "differ": differ, "index": cmp.pct(differ, r["n"]),
+                    "n": r["n"], "differ": differ, "index": percent(differ, r["n"]),
+                    "lowered": r["lowered"], "raised": r["raised"],
                     "lowered_pct": r["lowered_pct"], "raised_pct": r["raised_pct"],
                     "name": f"Индекс необъективности {r['procedure']}"})
     return out
+
+
+def objectivity_pooled(index_rows: list[dict], kind: str, year: str | None = None) -> dict | None:
+    """The index of one kind (``vpr``, ``oge``) for one year, or pooled over every year of the rows:
+    {"n", "differ", "index", "lowered_pct", "raised_pct"}; None when there is no such work."""
+    rows = [r for r in index_rows if r.get("procedure_kind") == kind and (year is None or r.get("year") == year)]
+    n = sum(r["n"] for r in rows)
+    if not n:
+        return None
+    lowered = sum(r.get("lowered", round(r["lowered_pct"] * r["n"] / 100)) for r in rows)
+    raised = sum(r.get("raised", round(r["raised_pct"] * r["n"] / 100)) for r in rows)
+    return {"n": n, "differ": lowered + raised, "index": percent(lowered + raised, n),
+            "lowered_pct": percent(lowered, n), "raised_pct": percent(raised, n)}
+
+
+def objectivity_value(index_rows: list[dict], kind: str, year: str | None = None) -> float | None:
+    """The index of one kind for one year (or pooled), in percent; None when there is no such work."""
+    pooled = objectivity_pooled(index_rows, kind, year)
+    return None if pooled is None else pooled["index"]
+
+
+def medal_index_value(summary: list[dict], year: str | None = None) -> float | None:
+    """Индекс неподтверждения медалистов for one year, or pooled over the years of ``summary``."""
+    rows = [m for m in summary if year is None or m["year"] == year]
+    return percent(sum(m["unconfirmed"] for m in rows), sum(m["with_results"] for m in rows))
 
 
 def procedure_thresholds(proc: Procedure, items: list[Work]) -> tuple[tuple, str | None]:
@@ -190,6 +221,8 @@ def high_row(proc: Procedure, label: str, group: list[Work], ref_views: dict, ne
                               proc.max_score)
     tests = [w.test for w in group if w.test is not None]
     stats["mean_test"] = round(sum(tests) / len(tests), 1) if tests else None
+    # works counted: those with a mark, or (ЕГЭ) with a test score — never «0 works» beside a mean score
+    stats["n"] = sum(1 for w in group if w.mark is not None or w.test is not None)
     diff = None
     if nearest is not None and stats["share45"] is not None:
         diff = round(stats["share45"] - nearest["share45"], 1)

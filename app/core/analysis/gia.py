@@ -77,9 +77,11 @@ def medal_check(degree: int, ege: dict[str, dict], t) -> dict:
 
 
 def medal_summary(checks: Sequence[dict]) -> dict:
-    """Counts and индекс неподтверждения медалистов = unconfirmed / candidates with ЕГЭ results."""
+    """Counts and индекс неподтверждения медалистов = unconfirmed / candidates with ЕГЭ results, in
+    percent like every share (``indicator_defs``)."""
+    from .indicator_defs import percent
+
     with_data = [c for c in checks if c["status"] != "no_data"]
     bad = sum(1 for c in with_data if c["status"] == "unconfirmed")
     return {"candidates": len(checks), "with_results": len(with_data), "unconfirmed": bad,
-            "confirmed": len(with_data) - bad,
-            "index": None if not with_data else round(bad / len(with_data), 3)}
+            "confirmed": len(with_data) - bad, "index": percent(bad, len(with_data))}

@@ -7,11 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.core.domain import FLAG_LEVEL_LABELS, REFERENCE_LEVEL_LABELS
+from app.core.domain import COMPARISON_LABELS, FLAG_LEVEL_LABELS, REFERENCE_LEVEL_LABELS
 
 from .thresholds import describe, from_mapping
 
 # Column formats: text, int, pct (one decimal, «%» in the header), num (two decimals), p (probability).
+
+
+# The federal portal's names of the three outcomes of a comparison, shown where the columns are.
+COMPARISON_TIPS = {"Понизили": COMPARISON_LABELS["lowered"], "Понизили, %": COMPARISON_LABELS["lowered"],
+                   "Подтвердили": COMPARISON_LABELS["confirmed"], "Подтвердили, %": COMPARISON_LABELS["confirmed"],
+                   "Повысили": COMPARISON_LABELS["raised"], "Повысили, %": COMPARISON_LABELS["raised"]}
 
 
 @dataclass
@@ -22,6 +28,7 @@ class Table:
     rows: list[list] = field(default_factory=list)
     flagged: list[bool] = field(default_factory=list)
     note: str = ""
+    tips: dict[str, str] = field(default_factory=dict)      # column header → what it means, in full
 
     def add(self, values: list, flagged: bool = False) -> None:
         self.rows.append(values)
@@ -53,7 +60,7 @@ def comparison_tables(result: dict) -> list[Table]:
     flags, ix = result["flags"], result["indicators"]
     keys = _flag_keys(flags, ("journal_inflation", "external_inflation"))
     by_class = Table("comparison", "Сравнение по классам", _ID + _CMP,
-                     note=ix.get("comparison_rule", ""))
+                     note=ix.get("comparison_rule", ""), tips=dict(COMPARISON_TIPS))
     for r in result["comparisons"]:
         by_class.add(_ident(r) + _cmp(r), (r["procedure_id"], r["class"]) in keys)
     out = [by_class]
@@ -61,7 +68,7 @@ def comparison_tables(result: dict) -> list[Table]:
               "grade": "Сравнение по параллелям (все предметы)", "year": "Сравнение по годам",
               "school": "Сравнение по школе за все годы"}
     for level, title in titles.items():
-        t = Table(f"rollup_{level}", title, _ID + _CMP)
+        t = Table(f"rollup_{level}", title, _ID + _CMP, tips=dict(COMPARISON_TIPS))
         for r in ix["rollups"][level]:
             t.add(_ident(r) + _cmp(r), (r.get("procedure_id"), "") in keys)
         out.append(t)
@@ -74,12 +81,14 @@ def index_table(result: dict) -> Table:
         ("Показатель", 30, "text"), ("Год", 10, "text"), ("Работ", 8, "int"), ("Отметка не совпала", 11, "int"),
         ("Индекс, %", 9, "pct"), ("Понизили, %", 10, "pct"), ("Повысили, %", 10, "pct")],
         note="Индекс необъективности — доля работ, в которых отметка за процедуру не совпала с отметкой "
-             "по журналу, по школе за учебный год.")
+             "по журналу, по школе за учебный год. Индекс неподтверждения медалистов — доля кандидатов на "
+             "медаль с результатами ЕГЭ, не подтвердивших её. Обе доли — в процентах.",
+        tips={"Понизили, %": COMPARISON_LABELS["lowered"], "Повысили, %": COMPARISON_LABELS["raised"]})
     for r in ix["objectivity_index"]:
         t.add([r["name"], r["year"], r["n"], r["differ"], r["index"], r["lowered_pct"], r["raised_pct"]])
     for m in ix["medalists"]["summary"]:
-        t.add(["Индекс неподтверждения медалистов, %", m["year"], m["with_results"], m["unconfirmed"],
-               None if m["index"] is None else round(100 * m["index"], 1), None, None], bool(m["unconfirmed"]))
+        t.add(["Индекс неподтверждения медалистов", m["year"], m["with_results"], m["unconfirmed"],
+               m["index"], None, None], bool(m["unconfirmed"]))
     return t
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from . import fmt
+from . import indicator_defs as defs
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -20,7 +21,7 @@ def format_text(result: dict) -> str:
     out = [f"Анализ объективности: {title}; учебный год: {years}", ""]
     out += _index_lines(ix) + [""]
     out += _comparison_lines(result.get("comparisons", [])) + [""]
-    out += _flag_lines(result.get("flags", []))
+    out += _flag_lines(result.get("flags", []), ix.get("year"))
     out += ["", "Правило сравнения: " + ix.get("comparison_rule", "")]
     return "\n".join(out).rstrip() + "\n"
 
@@ -34,7 +35,7 @@ def _index_lines(ix: dict) -> list[str]:
     out += ["  " + s for s in _table(["показатель", "год", "работ", "индекс", "понизили", "повысили"], rows)]
     medal = ix.get("medalists", {}).get("summary", [])
     for m in medal:
-        index = "—" if m["index"] is None else fmt.num(m["index"], 2)
+        index = defs.text(m["index"])
         out.append(f"  Индекс неподтверждения медалистов, {m['year']}: {index} "
                    f"({m['unconfirmed']} из {m['with_results']} с результатами ЕГЭ)")
     return out
@@ -51,11 +52,11 @@ def _comparison_lines(rows: list[dict]) -> list[str]:
     return out + ["  " + s for s in _table(headers, table)]
 
 
-def _flag_lines(flags: list[dict]) -> list[str]:
+def _flag_lines(flags: list[dict], year: str | None) -> list[str]:
+    counts = defs.count_flags(flags, year)
+    out = [defs.flags_sentence(counts)]
     if not flags:
-        return ["Признаков необъективности не найдено."]
-    risk = sum(1 for f in flags if f["level"] == "risk")
-    out = [f"Признаки необъективности: {len(flags)} (из них «риск» — {risk}):"]
+        return out
     for i, f in enumerate(flags, 1):
         out.append(f"  {i}. [{f.get('level_label', f['level'])}] {f.get('title', f['code'])} ({f['code']})")
         out.append(f"     {f['reason']}")

@@ -23,6 +23,8 @@ class Thresholds:
     journal_inflation_risk_pct: float = 50.0
     external_inflation_pct: float = 20.0     # raised ≥ … % → external_inflation
     external_inflation_risk_pct: float = 35.0
+    index_attention_pct: float = 25.0        # индекс необъективности ≥ … % is marked «внимание» (no flag)
+    index_risk_pct: float = 40.0             # … and «риск»
     bunching_min_total: int = 8              # a + b ≥ …
     bunching_p: float = 0.01                 # one-sided binomial P < … → flag
     bunching_risk_p: float = 0.001
@@ -58,6 +60,8 @@ DESCRIPTIONS: list[tuple[str, str, str]] = [
     ("journal_inflation_risk_pct", "… уровень «риск»: доля «понизили» не менее", "%"),
     ("external_inflation_pct", "Завышение результатов процедуры: доля «повысили» не менее", "%"),
     ("external_inflation_risk_pct", "… уровень «риск»: доля «повысили» не менее", "%"),
+    ("index_attention_pct", "Индекс необъективности выделяется («внимание») от", "%"),
+    ("index_risk_pct", "… уровень «риск»: индекс необъективности от", "%"),
     ("bunching_min_total", "Скопление у границы отметки: работ у границы (a + b) не менее", "шт."),
     ("bunching_p", "… вероятность случайного скопления P менее", ""),
     ("bunching_risk_p", "… уровень «риск»: P менее", ""),

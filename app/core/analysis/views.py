@@ -22,6 +22,15 @@ HIST_COLOR, BUNCH_ABOVE, BUNCH_BELOW = palette.HISTOGRAM, palette.BUNCH_ABOVE, p
 LINE_COLORS = palette.SERIES
 
 
+def bunching_legend(flagged: bool) -> list[tuple[str, str]]:
+    """The histogram's legend, the same on screen and in the PDF: (colour, caption)."""
+    legend = [(HIST_COLOR, "Число работ с этим баллом")]
+    if flagged:
+        legend += [(BUNCH_ABOVE, "Скопление: балл на границе и на 1 выше"),
+                   (BUNCH_BELOW, "Для сравнения: 1–2 балла ниже границы")]
+    return legend
+
+
 def share_text(count: int, total: int) -> str:
     """A share for a chart label: «31 %», and «< 1 %» rather than a misleading «0 %»."""
     share = 100 * count / total if total else 0

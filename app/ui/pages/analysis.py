@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.core.analysis import indicator_defs as defs
 from app.core.analysis import run, tables, views
+from app.core.analysis.engine import medal_index_value, objectivity_pooled
 from app.core.analysis.thresholds import load_student_display
 from app.core.domain import FLAG_LEVEL_LABELS, PROCEDURE_LABELS
 from app.ui import charts
@@ -46,8 +48,10 @@ def _card(caption: str) -> tuple[QtWidgets.QFrame, QtWidgets.QLabel, QtWidgets.Q
 def _cell_text(value, fmt: str) -> str:
     if value is None or value == "":
         return ""
-    if fmt in ("pct", "num", "p") and isinstance(value, (int, float)):
-        digits = {"pct": 1, "num": 2, "p": 4}[fmt]
+    if fmt == "pct" and isinstance(value, (int, float)):
+        return defs.cell(value)             # a percent is written one way everywhere: «25», «22,2»
+    if fmt in ("num", "p") and isinstance(value, (int, float)):
+        digits = {"num": 2, "p": 4}[fmt]
         return f"{value:.{digits}f}".replace(".", ",")
     return str(value)
 
@@ -191,6 +195,8 @@ class IndicatorTables(QtWidgets.QWidget):
         self.note.setVisible(bool(t.note))
         self.grid.setColumnCount(len(t.columns))
         self.grid.setHorizontalHeaderLabels([c[0] for c in t.columns])
+        for j, (head, _w, _f) in enumerate(t.columns):
+            self.grid.horizontalHeaderItem(j).setToolTip(t.tips.get(head, head))
         year_col = next((j for j, c in enumerate(t.columns) if c[0] == "Год"), None)
         rows = [(v, fl) for v, fl in zip(t.rows, t.flagged)
                 if self.year is None or year_col is None or v[year_col] in (self.year, "")]
@@ -443,37 +449,47 @@ class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
         self.charts["cohort"].set_lines(views.cohort_lines(a, f))
         self.charts["reference"].set_rows(views.reference_bars(a, f), f.class_label or "Школа")
         shown = [fl for fl in a.flags if not f.year or fl["year"] == f.year]
-        self.flags_view.set_flags(shown)
-        risk = sum(1 for fl in shown if fl["level"] == "risk")
-        self.flags_box.set_summary(f"{len(shown)}, из них «{FLAG_LEVEL_LABELS['risk']}» — {risk}"
-                                   if shown else "не найдено")
+        self.flags_view.set_flags(shown, f.year)
+        counts = self.flags_view.counts
+        self.flags_box.set_summary(f"{defs.scope_text(f.year)}: {counts['total']}, из них "
+                                   f"«{FLAG_LEVEL_LABELS['risk']}» — {counts['risk']}"
+                                   if shown else f"{defs.scope_text(f.year)} не найдено")
         self.indicator_tables.set_year(f.year)
         self._update_cards(f)
         self.students.clear()
 
     def _update_cards(self, f: views.Filters) -> None:
-        ix = self.result["indicators"]
-        year = f.year or max((r["year"] for r in ix["objectivity_index"]), default=None)
-        for kind in ("vpr", "oge"):
-            row = next((r for r in ix["objectivity_index"] if r["procedure_kind"] == kind and r["year"] == year), None)
+        """The four cards for the chosen year (or all years pooled); each note says which."""
+        ix, year = self.result["indicators"], f.year
+        scope = defs.scope_text(year)
+        t = self.analysis.thresholds
+        for kind, key in (("vpr", "vpr_index"), ("oge", "oge_index")):
+            row = objectivity_pooled(ix["objectivity_index"], kind, year)
             value, note = self.card_values[kind]
-            value.setText("—" if row is None else f"{_cell_text(row['index'], 'pct')} %")
-            note.setText("" if row is None else f"{year}: понизили {_cell_text(row['lowered_pct'], 'pct')} %, "
-                                                f"повысили {_cell_text(row['raised_pct'], 'pct')} %")
-        flags = [fl for fl in self.analysis.flags if not f.year or fl["year"] == f.year]
-        risk = sum(1 for fl in flags if fl["level"] == "risk")
+            value.setText(defs.text(None if row is None else row["index"]))
+            level = None if row is None else defs.level(key, row["index"], t)
+            value.setStyleSheet(f"color: {defs.TINT_TEXT[level]};" if level else "")
+            value.setProperty("level", level or "")
+            note.setText(f"{scope}: работ нет" if row is None else
+                         f"{scope}: понизили {defs.text(row['lowered_pct'])}, повысили {defs.text(row['raised_pct'])}")
+        counts = defs.count_flags(self.analysis.flags, year)
         value, note = self.card_values["flags"]
-        value.setText(str(len(flags)))
-        value.setStyleSheet("color: #b3261e;" if risk else "")
-        note.setText(f"«{FLAG_LEVEL_LABELS['risk']}» — {risk}, «{FLAG_LEVEL_LABELS['attention']}» — {len(flags) - risk}")
-        summary = next((m for m in ix["medalists"]["summary"] if m["year"] == year), None)
+        value.setText(str(counts["total"]))
+        value.setStyleSheet(f"color: {defs.TINT_TEXT['risk']};" if counts["risk"] else "")
+        note.setText(f"{scope}: «{FLAG_LEVEL_LABELS['risk']}» — {counts['risk']}, "
+                     f"«{FLAG_LEVEL_LABELS['attention']}» — {counts['attention']}")
+        summary = [m for m in ix["medalists"]["summary"] if year is None or m["year"] == year]
+        medal = medal_index_value(summary)
         value, note = self.card_values["medals"]
-        value.setText("—" if not summary or summary["index"] is None else _cell_text(summary["index"], "num"))
-        note.setText("" if not summary else f"{year}: не подтвердили {summary['unconfirmed']} из {summary['with_results']}")
+        value.setText(defs.text(medal))
+        level = defs.level("medal_unconfirmed_index", medal, t)
+        value.setStyleSheet(f"color: {defs.TINT_TEXT[level]};" if level else "")
+        note.setText(f"{scope}: нет кандидатов с результатами ЕГЭ" if medal is None else
+                     f"{scope}: не подтвердили {sum(m['unconfirmed'] for m in summary)} "
+                     f"из {sum(m['with_results'] for m in summary)}")
         v = {k: self.card_values[k][0].text() for k in self.card_values}
-        self.cards_box.set_summary(f"индекс ВПР {v['vpr']} · индекс ОГЭ {v['oge']} · признаков {v['flags']} "
-                                   f"(«{FLAG_LEVEL_LABELS['risk']}» — {risk}) · медалисты {v['medals']}"
-                                   + (f" · {year}" if year else ""))
+        self.cards_box.set_summary(f"{scope}: индекс ВПР {v['vpr']} · индекс ОГЭ {v['oge']} · признаков {v['flags']} "
+                                   f"(«{FLAG_LEVEL_LABELS['risk']}» — {counts['risk']}) · медалисты {v['medals']}")
 
     # -- drill-down ------------------------------------------------------------------------------
     def show_students(self, payload: dict) -> None:

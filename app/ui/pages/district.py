@@ -11,20 +11,19 @@ import math
 from pathlib import Path
 
 from app.core import district as core
+from app.core.analysis import indicator_defs as defs
+from app.core.analysis.thresholds import load_thresholds
 from app.ui import prefs
 from app.ui.common import fit_header
 from app.ui.qt import QtCore, QtGui, QtWidgets, pg
 from app.ui.style import DANGER, OK, WARNING, page_header
 
-# (column header, indicator key or attribute, kind)
+# (column header, indicator key or attribute, kind, tooltip): the school, then the indicators as the
+# core defines them (analysis.indicator_defs) — the same columns, cut-offs and tints as the XLSX summary
 TABLE_COLUMNS = [
-    ("Школа", "title", "text"), ("Код", "code", "text"), ("Период", "period", "text"),
-    ("План, %", "plan_completion", "pct"), ("Индекс ВПР, %", "vpr_index", "pct"),
-    ("Индекс ОГЭ, %", "oge_index", "pct"), ("Медалисты без подтв., %", "medal_unconfirmed_index", "pct"),
-    ("Перепроверки без изм., %", "recheck_unchanged", "pct"), ("График", "schedule", "bool"),
-    ("Наблюдатели, %", "observers_share", "pct"), ("Риск", "flags_risk", "int"),
-    ("Внимание", "flags_attention", "int"), ("Нарушений в графике", "schedule_violations", "int"),
-]
+    ("Школа", "title", "text", "Краткое наименование школы"), ("Код", "code", "text", "Код школы"),
+    ("Период", "period", "text", "Период, за который составлен пакет"),
+] + [(i.short, i.key, i.kind, i.label + (f" ({i.scope})" if i.scope else "")) for i in defs.DISTRICT]
 CHARTS = [
     ("Индексы необъективности ВПР и ОГЭ, %", [("vpr_index", "ВПР", "#1f4e79"), ("oge_index", "ОГЭ", "#e08a2c")]),
     ("Выполнение плана, %", [("plan_completion", "Выполнение плана", "#2e7d32")]),
@@ -36,13 +35,8 @@ ROW_HEIGHT = 26                     # px per school in the chart
 
 
 def _fmt(value, kind: str) -> str:
-    if value is None:
-        return "—"
-    if kind == "pct":
-        return f"{value:.1f}".replace(".", ",")
-    if kind == "bool":
-        return "есть" if value else "нет"
-    return str(value)
+    """A cell of the table: the unit is in the header, the value written as everywhere (``indicator_defs``)."""
+    return defs.cell(value, kind)
 
 
 class DistrictPage(QtWidgets.QWidget):
@@ -101,6 +95,8 @@ class DistrictPage(QtWidgets.QWidget):
         box = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
         self.summary_table = QtWidgets.QTableWidget(0, len(TABLE_COLUMNS))
         self.summary_table.setHorizontalHeaderLabels([c[0] for c in TABLE_COLUMNS])
+        for col, (_h, _k, _kind, tip) in enumerate(TABLE_COLUMNS):
+            self.summary_table.horizontalHeaderItem(col).setToolTip(tip)
         self.summary_table.verticalHeader().setVisible(False)
         self.summary_table.setAlternatingRowColors(True)
         self.summary_table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -168,11 +164,17 @@ class DistrictPage(QtWidgets.QWidget):
     def read_all(self) -> None:
         paths = list(self.paths)
 
+        thresholds = self.thresholds()
+
         def work(_db, progress, cancel):
-            return core.collect(paths, progress=progress, cancel=cancel)
+            return core.collect(paths, progress=progress, cancel=cancel, thresholds=thresholds)
 
         self.ctx.run_task(work, title="Чтение и проверка пакетов…", on_done=self._show_result,
                           on_error=self._failed, parent=self)
+
+    def thresholds(self):
+        """The cut-offs of the tints: those of the open school file, or the program's defaults."""
+        return load_thresholds(self.ctx.db)
 
     def save_summary(self, out: str | Path) -> None:
         if self.result is None or not self.result.schools:
@@ -260,12 +262,12 @@ class DistrictPage(QtWidgets.QWidget):
         t = self.summary_table
         t.setRowCount(len(result.schools))
         for r, s in enumerate(result.schools):
-            for c, (_, key, kind) in enumerate(TABLE_COLUMNS):
+            for c, (_, key, kind, _tip) in enumerate(TABLE_COLUMNS):
                 value = getattr(s, key) if kind == "text" else s.value(key)
                 item = QtWidgets.QTableWidgetItem(value if kind == "text" else _fmt(value, kind))
                 if kind != "text":
                     item.setTextAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
-                self._tint(item, key, value)
+                    self._tint(item, s.level(key, result.thresholds))
                 t.setItem(r, c, item)
         t.resizeColumnsToContents()
         self.flags_list.clear()
@@ -273,18 +275,12 @@ class DistrictPage(QtWidgets.QWidget):
             t.selectRow(0)          # the school with the most risk: its flags are shown at once
 
     @staticmethod
-    def _tint(item: QtWidgets.QTableWidgetItem, key: str, value) -> None:
-        red, amber = QtGui.QColor("#f4c7c3"), QtGui.QColor("#fce8b2")
-        if key == "flags_risk" and value:
-            item.setBackground(red)
-        elif key == "flags_attention" and value:
-            item.setBackground(amber)
-        elif key in ("vpr_index", "oge_index") and value is not None and value >= 25:
-            item.setBackground(red if value >= 40 else amber)
-        elif key == "schedule" and value is False:
-            item.setBackground(amber)
-        elif key == "recheck_unchanged" and value is not None and value < 80:
-            item.setBackground(amber)
+    def _tint(item: QtWidgets.QTableWidgetItem, level: str | None) -> None:
+        """The cell's level as the core decided it, in the colours the XLSX summary uses."""
+        if level is not None:
+            item.setBackground(QtGui.QColor(defs.TINTS[level]))
+            item.setForeground(QtGui.QColor(defs.TINT_TEXT[level]))
+            item.setData(QtCore.Qt.ItemDataRole.UserRole, level)
 
     def _show_flags(self) -> None:
         self.flags_list.clear()

@@ -289,9 +289,9 @@ class OverviewPage(LazyRefresh, QtWidgets.QWidget):
 
     def _show_flags(self, flags: list[dict]) -> None:
         self.flags = flags
-        risk = sum(1 for f in flags if f.get("level") == "risk")
-        self.flags_status.setText(f"Найдено признаков: {len(flags)}, из них с уровнем «риск» — {risk}."
-                                  if flags else "Признаков необъективности не найдено.")
+        from app.core.analysis.indicator_defs import count_flags, flags_sentence
+
+        self.flags_status.setText(flags_sentence(count_flags(flags)))     # all years: the scope is said
         if self.flags_view is not None:
             self.flags_view.set_flags(flags)
             self.flags_view.caption.hide()
