@@ -21,7 +21,7 @@ from app.core.errors import UserError, check_cancel
 
 from . import charts_pdf
 from .common import (LANDSCAPE, build_pdf, esc, fit_columns, fit_row_height, frame_width, para, pdf_styles, save_workbook,
-                     set_widths, setup_print, text_lines, write_cell, xlsx_styles)
+                     fit_header_words, set_widths, setup_print, text_lines, write_cell, xlsx_styles)
 
 TITLE = "Анализ объективности оценочных процедур"
 CELL_PAD = 4.0      # points either side of a table cell's text
@@ -110,6 +110,8 @@ def _write_xlsx(result: dict, out: Path, *, progress=None, cancel=None) -> Path:
         _table_sheet(wb.create_sheet(SHEET_NAMES.get(t.key, t.title)[:31]), t, st)
         if progress:
             progress(i, len(items))
+    wb.properties.title = f"{TITLE}: {_scope_text(result)}"
+    wb.properties.creator = _school_name(result)
     return save_workbook(wb, out)
 
 
@@ -150,32 +152,42 @@ def _pct(value) -> str:
 
 
 def _table_sheet(ws, t: tables.Table, st: dict) -> None:
-    from openpyxl.styles import PatternFill
+    """One indicator group on a sheet. The title and the note are merged across the table's width
+    (so they never widen the printed area), every header word fits its column, and rows whose text
+    wraps have explicit heights (LibreOffice Calc does not grow them by itself)."""
+    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.utils import get_column_letter
 
+    t = _newest_first(t)
     flag_fill = PatternFill("solid", fgColor=FLAG_FILL_HEX)
-    write_cell(ws, 1, 1, t.title, font=st["font_title"])
-    start = 2
-    if t.note:
-        write_cell(ws, 2, 1, t.note, font=st["font_small"])
-        start = 3
-    header = start + 1
-    for j, (title, _w, _f) in enumerate(t.columns, 1):
+    top = Alignment(vertical="top")              # numbers level with the first line of wrapped text
+    ncols = len(t.columns)
+    heads = [title.replace("п. п.", f"п.{NBSP}п.") for title, _w, _f in t.columns]
+    widths = fit_header_words(ws, heads, [w for _t, w, _f in t.columns])
+    lines = [(t.title, st["font_title"], 18.0)] + ([(t.note, st["font_small"], 13.0)] if t.note else [])
+    for row, (text, font, line_pt) in enumerate(lines, 1):
+        write_cell(ws, row, 1, text, font=font, align=st["wrap"])
+        if ncols > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+        fit_row_height(ws, row, [text], [sum(widths) * 0.95], line_pt=line_pt, minimum=line_pt)
+    header = len(lines) + 2
+    for j, title in enumerate(heads, 1):
         write_cell(ws, header, j, title, font=st["font_bold"], align=st["header"], border=st["border"],
                    fill=st["header_fill"])
-    ws.row_dimensions[header].height = 45
+    fit_row_height(ws, header, heads, [w * 0.92 for w in widths], minimum=30)     # bold: a little wider
     for i, (values, flagged) in enumerate(zip(t.rows, t.flagged), header + 1):
         for j, (value, (_t, _w, fmt)) in enumerate(zip(values, t.columns), 1):
             cell = write_cell(ws, i, j, None if value == "" else value, font=st["font"], border=st["border"],
-                              align=st["wrap"] if fmt == "text" else None, fill=flag_fill if flagged else None)
+                              align=st["wrap"] if fmt == "text" else top, fill=flag_fill if flagged else None)
             if fmt in _NUMBER_FORMATS:
                 cell.number_format = _NUMBER_FORMATS[fmt]
-    set_widths(ws, [w for _t, w, _f in t.columns])
+        fit_row_height(ws, i, [str(v) if isinstance(v, str) else None for v in values], widths)
     ws.freeze_panes = ws.cell(row=header + 1, column=1)
+    last = header + len(t.rows)
     if t.rows:
-        from openpyxl.utils import get_column_letter
-
-        ws.auto_filter.ref = f"A{header}:{get_column_letter(len(t.columns))}{header + len(t.rows)}"
+        ws.auto_filter.ref = f"A{header}:{get_column_letter(ncols)}{last}"
     setup_print(ws, landscape_mode=True, header_rows=(header, header))
+    ws.print_area = f"A1:{get_column_letter(ncols)}{last}"
 
 
 # ============================================================================ PDF

@@ -21,7 +21,7 @@ from ..deadlines import format_date, format_date_long
 from ..errors import check_cancel
 from ..plan import get_plan, plan_tree, resolve_plan_id
 from .common import (GRID_COLOR, HEADER_FILL, LANDSCAPE, PORTRAIT, SECTION_FILL, FlowTable, build_pdf,
-                     esc, fit_columns, frame_height, frame_width, pdf_styles)
+                     esc, fit_columns, frame_height, frame_width, pdf_styles, school_name)
 
 LINE = 0.5
 
@@ -83,6 +83,14 @@ def _block_width(plan: dict, frame: float) -> float:
     style = pdf_styles()["body"]
     need = stringWidth(order_line(plan), style.fontName, style.fontSize) + 4
     return min(max(need, 85 * mm), frame * 0.62)
+
+
+def school_line(plan: dict, school: dict) -> str:
+    """The school's full name under the title, unless the title already names the school."""
+    name = school.get("full_name") or ""
+    if name and name not in plan["title"] and (school.get("short_name") or "-") not in plan["title"]:
+        return name
+    return ""
 
 
 def _default_position(school: dict) -> str:
@@ -185,9 +193,9 @@ def plan_story(db, plan_id: int, *, progress=None, cancel=None) -> tuple[list, t
     width = frame_width(pagesize)
     story: list = [approval_block(plan, school, _block_width(plan, width)), Spacer(1, 8 * mm),
                    Paragraph(esc(plan["title"]), st["title"])]
-    school_name = school.get("full_name") or ""
-    if school_name and school_name not in plan["title"] and (school.get("short_name") or "-") not in plan["title"]:
-        story.append(Paragraph(esc(school_name), st["subtitle"]))
+    line = school_line(plan, school)
+    if line:
+        story.append(Paragraph(esc(line), st["subtitle"]))
     story.append(Spacer(1, 4 * mm))
     if not any(s["items"] for s in tree):
         story.append(Paragraph("В плане пока нет мероприятий.", st["body"]))
@@ -204,7 +212,7 @@ def write_plan_pdf(db, out, *, plan_id=None, progress=None, cancel=None) -> Path
     check_cancel(cancel)
     school = store.school_row(db)
     path = build_pdf(out, story, pagesize=pagesize, title=plan["title"],
-                     subject=order_line(plan), author=school.get("short_name") or school.get("full_name") or "")
+                     subject=order_line(plan), author=school_name(school))
     if progress:
         progress(1, 1)
     return path

@@ -14,8 +14,9 @@ from openpyxl.utils import get_column_letter
 from .. import store
 from ..deadlines import format_date_long
 from ..plan import get_plan, plan_tree, resolve_plan_id
-from .common import fit_row_height, save_workbook, set_widths, setup_print, text_lines, write_cell, xlsx_styles
-from .plan_pdf import _default_position, columns_for, order_line
+from .common import (fit_row_height, save_workbook, school_name, set_widths, setup_print, text_lines, write_cell,
+                     xlsx_styles)
+from .plan_pdf import _default_position, columns_for, order_line, school_line
 
 WIDTHS = {"number": 7, "task": 28, "measure": 50, "deadline_text": 17, "responsible": 25,
           "expected_result": 30}
@@ -46,11 +47,17 @@ def _approval(ws, plan: dict, school: dict, ncols: int, widths: list[float]) -> 
     return len(lines) + 2
 
 
-def _title(ws, row: int, title: str, ncols: int, widths: list[float]) -> int:
+def _title(ws, row: int, title: str, ncols: int, widths: list[float], school: str = "") -> int:
+    """The plan's title and, as in the PDF, the school's full name under it."""
     st = xlsx_styles()
     write_cell(ws, row, 1, title, font=st["font_title"], align=st["title"])
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
     ws.row_dimensions[row].height = max(18, text_lines(title, sum(widths) * 0.85) * 18)
+    if school:
+        row += 1
+        write_cell(ws, row, 1, school, font=st["font"], align=st["title"])
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+        ws.row_dimensions[row].height = max(15, text_lines(school, sum(widths) * 0.85) * 15)
     return row + 2
 
 
@@ -103,7 +110,7 @@ def fill_plan_sheet(ws, db, plan_id: int) -> None:
     ncols = len(columns)
     set_widths(ws, widths)
     row = _approval(ws, plan, school, ncols, widths)
-    row = _title(ws, row, plan["title"], ncols, widths)
+    row = _title(ws, row, plan["title"], ncols, widths, school_line(plan, school))
     header_row = row
     _header(ws, header_row, columns, widths)
     task_col = next((i for i, c in enumerate(columns, start=1) if c[0] == "task"), None)
@@ -140,5 +147,5 @@ def write_plan_xlsx(db, out, *, plan_id=None) -> Path:
     ws.title = "План мероприятий"
     fill_plan_sheet(ws, db, plan_id)
     wb.properties.title = get_plan(db, plan_id)["title"]
-    wb.properties.creator = "Объектив"
+    wb.properties.creator = school_name(store.school_row(db))
     return save_workbook(wb, out)
