@@ -14,6 +14,7 @@ import random
 import zlib
 
 from . import demo_data as D
+from . import fmt
 
 DEMO_TODAY = "2026-10-30"
 Z_CUTS = (-2.054, -0.385, 0.842)     # level cut points: 2 % «2», 33 % «3», 45 % «4», 20 % «5»
@@ -589,4 +590,4 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def _ru_date(iso: str) -> str:
-    return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}"
+    return fmt.date(iso)

@@ -4,7 +4,7 @@ Every screen, report and message writes these through the functions here, so a f
 same wherever it appears:
 
 * numbers: a decimal comma and a narrow no-break space between thousands — «1 234,5»;
-* percents: one decimal at most, a trailing «,0» dropped, a no-break space before the sign —
+* percents: one decimal at most, a trailing «,0» dropped, a space before the sign —
   «25 %», «46,2 %»; a share (0.25) and a percent (25.0) are told apart by the function called;
 * file sizes: binary kilobytes (1 КБ = 1024 байт), one decimal, a trailing «,0» dropped —
   3,721 bytes is «3,6 КБ» in the program, in every report and in the packet;
@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 
 THIN = "\u202f"      # narrow no-break space: thousands
-NBSP = "\u00a0"      # no-break space: between a number and its unit
+UNIT_SPACE = " "           # between a number and its unit: a plain space, as the documents write it
 
 MONTHS_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
                    "сентября", "октября", "ноября", "декабря")
@@ -48,7 +48,7 @@ def percent(value: float | None, *, empty: str = "—") -> str:
     """A percent (25.0) → «25 %», 46.153 → «46,2 %»: one decimal, a trailing «,0» dropped."""
     if value is None:
         return empty
-    return f"{number(round(float(value), 1), 1, trim=True)}{NBSP}%"
+    return f"{number(round(float(value), 1), 1, trim=True)}{UNIT_SPACE}%"
 
 
 def share(value: float | None, *, empty: str = "—") -> str:
@@ -66,7 +66,7 @@ def points(value: float | None, *, empty: str = "—") -> str:
     if value is None:
         return empty
     sign = "+" if value > 0 else ""
-    return f"{sign}{number(round(float(value), 1), 1, trim=True)}{NBSP}п.п."
+    return f"{sign}{number(round(float(value), 1), 1, trim=True)}{UNIT_SPACE}п.п."
 
 
 # ---------------------------------------------------------------- file sizes
@@ -85,14 +85,14 @@ def file_size(n: int | None, *, empty: str = "объём неизвестен") 
     for unit, size in _UNITS:
         if n >= size:
             tenths = (n * 10 + size // 2) // size        # half up, in integers: no float drift
-            return f"{number(tenths / 10, 1, trim=True)}{NBSP}{unit}"
-    return f"{n}{NBSP}{_plural(n, 'байт', 'байта', 'байт')}"
+            return f"{number(tenths / 10, 1, trim=True)}{UNIT_SPACE}{unit}"
+    return f"{n}{UNIT_SPACE}{_plural(n, 'байт', 'байта', 'байт')}"
 
 
 def megabytes(n: int) -> str:
     """A limit or a large size in whole-or-tenth megabytes: 20 MiB → «20 МБ»."""
     tenths = (int(n) * 10 + 1024 ** 2 // 2) // 1024 ** 2
-    return f"{number(tenths / 10, 1, trim=True)}{NBSP}МБ"
+    return f"{number(tenths / 10, 1, trim=True)}{UNIT_SPACE}МБ"
 
 
 def _plural(n: int, one: str, few: str, many: str) -> str:

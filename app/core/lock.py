@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from . import fmt
 from .errors import StoreError
 from .fsutil import pid_alive
 
@@ -33,7 +34,7 @@ class Holder:
     def text(self) -> str:
         when = self.since
         try:
-            when = _dt.datetime.fromisoformat(self.since).strftime("%d.%m.%Y %H:%M")
+            when = fmt.date_time(_dt.datetime.fromisoformat(self.since))
         except ValueError:
             pass
         return f"пользователь «{self.user}» на компьютере «{self.host}» (процесс {self.pid}), с {when}"

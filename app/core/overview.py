@@ -3,12 +3,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from .roster import current_year_id
+from . import plan_status, schoolyear
 from .store import current_plan_id, rows, school_row
-
-_OPEN = "('planned', 'in_progress')"
-_DUE = "coalesce(i.deadline_end, i.deadline_start)"
-
 
 def _counts(db, year_id: int | None) -> dict:
     c = db.execute("""
@@ -23,54 +19,58 @@ def _counts(db, year_id: int | None) -> dict:
     return dict(zip(keys, c))
 
 
-def _plan_progress(db, plan_id: int | None, today: str) -> dict:
-    out = {"id": plan_id, "title": "", "total": 0, "done": 0, "in_progress": 0, "planned": 0,
-           "cancelled": 0, "overdue": 0, "overdue_in_progress": 0}
-    if plan_id is None:
-        return out
-    out["title"] = db.execute("SELECT title FROM plan WHERE id = ?", [plan_id]).fetchone()[0]
-    for status, n in db.execute("SELECT i.status, count(*) FROM plan_item i JOIN plan_section s "
-                                "ON s.id = i.section_id WHERE s.plan_id = ? GROUP BY i.status", [plan_id]):
-        out[status] = n
-        out["total"] += n
-    late = dict(db.execute(f"SELECT i.status, count(*) FROM plan_item i JOIN plan_section s ON s.id = i.section_id "
-                           f"WHERE s.plan_id = ? AND i.status IN {_OPEN} AND {_DUE} < ? GROUP BY i.status",
-                           [plan_id, today]).fetchall())
-    out["overdue"] = sum(late.values())
-    out["overdue_in_progress"] = late.get("in_progress", 0)
-    return out
+def _plan_progress(db, plan_id: int | None, today: _dt.date) -> tuple[dict, list[dict]]:
+    """The plan's counts by the one rule (plan_status) and its items, as of today."""
+    found = plan_status.plan_status(db, plan_id, today=today) if plan_id is not None else None
+    if found is None or found["plan_id"] is None:
+        return {"id": None, "title": "", **plan_status.count_states(()), "scope": ""}, []
+    return {"id": plan_id, "title": found["title"], **found["counts"],
+            "scope": plan_status.scope_text(found["scope"])}, found["items"]
 
 
-def _items(db, plan_id: int | None, where: str, params: list, limit: int) -> list[dict]:
-    if plan_id is None:
-        return []
-    return rows(db, f"""
-        SELECT i.id, i.measure, i.deadline_text, i.deadline_start, i.deadline_end, {_DUE} AS due,
-               i.responsible, i.status, s.title AS section, s.position AS section_no, i.position AS item_no
-        FROM plan_item i JOIN plan_section s ON s.id = i.section_id
-        WHERE s.plan_id = ? AND i.status IN {_OPEN} AND {where}
-        ORDER BY due, s.position, i.position LIMIT ?""", [plan_id, *params, limit])
+def _row(item: dict, due: str) -> dict:
+    keys = ("id", "measure", "deadline_text", "deadline_start", "deadline_end", "responsible", "status")
+    return {**{k: item[k] for k in keys}, "due": due, "section": item["section_title"],
+            "section_no": item["section_position"], "item_no": item["position"]}
+
+
+def _deadline_lists(items: list[dict], today: _dt.date, limit: int) -> tuple[list[dict], list[dict]]:
+    """Open items past their deadline (oldest first, with days late) and open items due within
+    30 days; «past» is plan_status.is_overdue, so the list and the count always agree."""
+    soon = (today + _dt.timedelta(days=30)).isoformat()
+    late, upcoming = [], []
+    for item in items:
+        if item["status"] in plan_status.CLOSED or not item["deadline_end"]:
+            continue
+        due = item["deadline_end"]
+        if plan_status.is_overdue(item, today):
+            row = _row(item, due)
+            row["days_late"] = (today - _dt.date.fromisoformat(due[:10])).days
+            late.append(row)
+        elif (item["deadline_start"] or due) <= soon:
+            upcoming.append(_row(item, due))
+    order = lambda r: (r["due"], r["section_no"], r["item_no"])  # noqa: E731
+    return sorted(late, key=order)[:limit], sorted(upcoming, key=order)[:limit]
 
 
 def school_overview(db, *, today: str | None = None, limit: int = 50) -> dict:
     """Everything the «Обзор» page shows, computed by SQL over the open school file.
 
     Keys: school, year {id, label}, counts, plan {id, title, total, done, in_progress, planned,
-    cancelled, overdue (open items past their deadline), overdue_in_progress}, overdue [items past their deadline, oldest first, with days late],
+    cancelled, overdue (open items past their deadline), overdue_in_progress, overdue_planned, scope
+    («по всему плану на …»)} — plan_status's counts, the same as on «План» and in the report;
+    overdue [items past their deadline, oldest first, with days late],
     upcoming [open items due within 30 days], procedures [latest five with n].
     """
-    today = today or _dt.date.today().isoformat()
-    year_id = current_year_id(db, today=today)
+    day = _dt.date.fromisoformat(today) if today else _dt.date.today()
+    year_id = schoolyear.current_year_id(db, today=day)
     year = db.execute("SELECT label FROM academic_year WHERE id = ?", [year_id]).fetchone() if year_id else None
     plan_id = current_plan_id(db)
-    soon = (_dt.date.fromisoformat(today) + _dt.timedelta(days=30)).isoformat()
-    overdue = _items(db, plan_id, f"{_DUE} < ?", [today], limit)
-    for item in overdue:
-        item["days_late"] = (_dt.date.fromisoformat(today) - _dt.date.fromisoformat(item["due"][:10])).days
     from .settings import is_demo
 
     counts = _counts(db, year_id)
-    plan = _plan_progress(db, plan_id, today)
+    plan, items = _plan_progress(db, plan_id, day)
+    overdue, upcoming = _deadline_lists(items, day, limit)
     return {
         "school": school_row(db),
         "demo": is_demo(db),
@@ -80,8 +80,7 @@ def school_overview(db, *, today: str | None = None, limit: int = 50) -> dict:
         "counts": counts,
         "plan": plan,
         "overdue": overdue,
-        "upcoming": _items(db, plan_id, f"{_DUE} >= ? AND coalesce(i.deadline_start, {_DUE}) <= ?",
-                           [today, soon], limit),
+        "upcoming": upcoming,
         "procedures": rows(db, """
             SELECT p.id, p.kind, p.grade, p.date, s.name AS subject,
                    (SELECT count(*) FROM result r WHERE r.procedure_id = p.id AND r.absent = 0) AS n

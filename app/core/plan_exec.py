@@ -11,23 +11,21 @@ import mimetypes
 import re
 from pathlib import Path
 
-from . import store
+from . import fmt, plan_status, store
 from .deadlines import Deadline, PlanYears, overlaps, parse_deadline, parse_period
 from .errors import UserError
 from .fsutil import atomic_write_bytes, sha256_bytes
 from .plan import get_item, update_item
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-CLOSED_STATUSES = ("done", "cancelled")
+CLOSED_STATUSES = plan_status.CLOSED
 
 
 # ---------------------------------------------------------------- status and overdue
 
 def is_overdue(item: dict, today: dt.date | None = None) -> bool:
-    """Overdue: the deadline has passed and the item is neither done nor cancelled."""
-    if item.get("status") in CLOSED_STATUSES or not item.get("deadline_end"):
-        return False
-    return item["deadline_end"] < (today or dt.date.today()).isoformat()
+    """Overdue: the deadline has passed and the item is neither done nor cancelled (plan_status)."""
+    return plan_status.is_overdue(item, today)
 
 
 def set_status(db, item_id: int, status: str, *, done_date: str | None = None) -> dict:
@@ -142,9 +140,9 @@ def add_evidence(db, item_id: int, path: str | Path, *, execution_id: int | None
 
 def _check_size(name: str, size: int) -> None:
     if size > MAX_EVIDENCE_BYTES:
-        raise UserError(f"Файл «{name}» занимает {size / 1048576:.1f} МБ, а подтверждающий документ "
-                        "может быть не больше 20 МБ. Уменьшите файл (например, сохраните скан "
-                        "с меньшим разрешением) или разделите его на части.")
+        raise UserError(f"Файл «{name}» занимает {fmt.file_size(size)}, а подтверждающий документ "
+                        f"может быть не больше {fmt.megabytes(MAX_EVIDENCE_BYTES)}. Уменьшите файл "
+                        "(например, сохраните скан с меньшим разрешением) или разделите его на части.")
 
 
 def add_evidence_bytes(db, item_id: int, file_name: str, data: bytes, *,
@@ -269,24 +267,24 @@ def filter_items(db, plan_id: int, *, status: str | None = None, responsible: st
 
 
 def status_counts(items: list[dict], today: dt.date | None = None) -> dict[str, int]:
-    """Counts by status plus 'overdue' and 'total'."""
-    counts = {s: 0 for s in ("planned", "in_progress", "done", "cancelled")}
-    counts["overdue"] = 0
-    for item in items:
-        counts[item["status"]] += 1
-        if is_overdue(item, today):
-            counts["overdue"] += 1
-    counts["total"] = len(items)
-    return counts
+    """Counts by status plus 'overdue' and 'total' as of today (plan_status.count_statuses)."""
+    return plan_status.count_statuses(items, today)
+
+
+def status_line(counts: dict[str, int], today: dt.date | None = None) -> str:
+    """The counts in the words of every screen and report, with their scope (the whole plan, today)."""
+    return plan_status.counts_text(counts, plan_status.Scope.whole_plan(today))
+
+
+def evidence_size(row: dict) -> str:
+    """The size of an evidence file as the program and the reports write it («3,6 КБ»)."""
+    return fmt.file_size(row["size"])
 
 
 def plan_progress(db, plan_id: int | None = None, today: dt.date | None = None) -> dict:
-    """For the overview page: counts of the current plan's items (empty dict when no plan)."""
-    from .plan import current_plan_id, plan_tree
-
-    plan_id = plan_id if plan_id is not None else current_plan_id(db)
-    if plan_id is None:
+    """Counts of the current plan's items as of today (empty dict when there is no plan)."""
+    found = plan_status.plan_status(db, plan_id, today=today)
+    if found["plan_id"] is None:
         return {}
-    items = [i for s in plan_tree(db, plan_id, today=today) for i in s["items"]]
-    return {"plan_id": plan_id, **status_counts(items, today),
-            "overdue_items": [i for i in items if i["overdue"]]}
+    return {"plan_id": found["plan_id"], **found["counts"],
+            "overdue_items": [i for i in found["items"] if i["overdue"]]}

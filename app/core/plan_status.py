@@ -121,9 +121,11 @@ def counts_text(counts: Mapping[str, int], scope: Scope | None = None) -> str:
     return f"{text} ({scope_text(scope)})" if scope is not None else text
 
 
-def overdue_text(n: int, scope: Scope) -> str:
-    """«Просрочено мероприятий плана за 2025/2026 учебный год, на 31.08.2026: 2»."""
-    return f"Просрочено мероприятий плана {scope_text(scope)}: {n}"
+def overdue_text(n: int, scope: Scope, whole: int | None = None) -> str:
+    """«Просрочено мероприятий плана: 2 (за 2025/2026 учебный год, на 31.08.2026)»; `whole`, the
+    count of the whole plan today, is added when it differs, so the two never seem to disagree."""
+    extra = f"; по всему плану на сегодня — {whole}" if whole is not None and whole != n else ""
+    return f"Просрочено мероприятий плана: {n} ({scope_text(scope)}{extra})"
 
 
 def completion(counts: Mapping[str, int]) -> float | None:
@@ -146,7 +148,8 @@ def plan_status(db, plan_id: int | None = None, *, today: _dt.date | None = None
     if plan_id is None:
         return {"plan_id": None, "title": "", "counts": count_states(()), "scope": scope,
                 "text": "", "items": []}
-    items = [{**i, "section_title": s["title"]} for s in plan_tree(db, plan_id, today=today) for i in s["items"]]
+    items = [{**i, "section_title": s["title"], "section_position": s["position"]}
+             for s in plan_tree(db, plan_id, today=today) for i in s["items"]]
     counts = count_statuses(items, today)
     title = db.execute("SELECT title FROM plan WHERE id = ?", [plan_id]).fetchone()[0]
     return {"plan_id": plan_id, "title": title, "counts": counts, "scope": scope,

@@ -12,6 +12,7 @@ import json
 from . import scales
 from .domain import PROCEDURE_LABELS
 from .errors import UserError
+from .markcell import read_mark
 from .roster import dump_rows, load_rows
 from .store import rows
 
@@ -436,11 +437,15 @@ def set_result_field(db, procedure_id: int, student_id: int, field: str, value) 
         raise ValueError(field)
     if field == "variant":
         value = str(value).strip() or None if value is not None else None
+    elif field in ("mark", "journal_mark"):             # read as every importer reads a mark cell
+        cell = read_mark(value)
+        if cell.invalid:
+            raise UserError(f"{_RESULT_FIELDS[field]}: {cell.note}; допустимо от 2 до 5.")
+        value = cell.mark
     else:
         value = _parse_int(value, _RESULT_FIELDS[field])
-        low, high = (0, 100) if field == "test_score" else (2, 5)
-        if value is not None and not low <= value <= high:
-            raise UserError(f"{_RESULT_FIELDS[field]}: допустимо от {low} до {high}; введено {value}.")
+        if value is not None and not 0 <= value <= 100:
+            raise UserError(f"{_RESULT_FIELDS[field]}: допустимо от 0 до 100; введено {value}.")
     if field == "mark" and proc["scale_kind"] == "marks":
         raise UserError("Отметка вычисляется по шкале процедуры из первичного балла. "
                         "Измените баллы или шкалу.")

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, fields
 
+from . import fmt
+
 RULES = ("one_per_day", "too_frequent", "over_share", "first_or_last_lesson", "holiday")
 RULE_LABELS = {
     "one_per_day": "больше одной работы в день",
@@ -80,7 +82,7 @@ def _plural(n: int, one: str, few: str, many: str) -> str:
 
 
 def ru_date(iso: str) -> str:
-    return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}" if iso and len(iso) >= 10 else str(iso)
+    return fmt.date(iso) if iso and len(iso) >= 10 else str(iso)
 
 
 def _day(iso: str) -> dt.date:

@@ -9,6 +9,7 @@ import datetime as dt
 
 from app.core import plan as core
 from app.core.deadlines import describe, format_date, parse_deadline, parse_user_date
+from app.core import schoolyear
 from app.core.domain import PLAN_STATUS_LABELS
 from app.core.errors import UserError
 
@@ -370,8 +371,9 @@ def _set_line(edit: QtWidgets.QLineEdit, text: str) -> None:
 # ---------------------------------------------------------------- dialogs
 
 def current_academic_years(today: dt.date | None = None) -> tuple[int, int]:
-    today = today or dt.date.today()
-    start = today.year if today.month >= 8 else today.year - 1
+    """The current school year (schoolyear: August still belongs to the ending one); a plan for
+    the next year is chosen in the dialog's year boxes, never guessed from the month."""
+    start = schoolyear.start_year_of(today or dt.date.today())
     return start, start + 1
 
 

@@ -1,6 +1,8 @@
 """Russian number formatting shared by flag reasons, the text summary and the reports."""
 from __future__ import annotations
 
+from app.core import fmt as _fmt
+
 
 def num(value, digits: int = 1) -> str:
     """12.5 → «12,5»; integers stay integers; None → «—»."""
@@ -42,7 +44,7 @@ def count(n: int, one: str, few: str, many: str) -> str:
 def date_ru(iso: str | None) -> str:
     if not iso or len(iso) < 10:
         return ""
-    return f"{iso[8:10]}.{iso[5:7]}.{iso[0:4]}"
+    return _fmt.date(iso)
 
 
 def where(row: dict) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.core import fmt
+
 from .base import Preview
 from .kinds import KIND_LABELS, OPTION_HINTS
 
@@ -118,7 +120,7 @@ def outcome_label(f: FileOutcome) -> str:
 
 def _when(stamp: str) -> str:
     """'2025-04-17 10:22:03' (UTC, as SQLite writes it) → '17.04.2025'."""
-    return f"{stamp[8:10]}.{stamp[5:7]}.{stamp[:4]}" if stamp and len(stamp) >= 10 else stamp
+    return fmt.date(stamp) if stamp and len(stamp) >= 10 else stamp
 
 
 # -- what a commit would change ------------------------------------------------------------------

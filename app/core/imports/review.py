@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from app.core import fmt
+
 from . import KIND_LABELS, FileOutcome, ImportReport, importer, outcome_label
 from .students import SUBJECTS, Match, known_subjects
 
@@ -108,7 +110,7 @@ def _view(f: FileOutcome, known: dict) -> FileView:
 
 
 def _when(stamp: str) -> str:
-    return f"{stamp[8:10]}.{stamp[5:7]}.{stamp[:4]}" if stamp and len(stamp) >= 10 else stamp
+    return fmt.date(stamp) if stamp and len(stamp) >= 10 else stamp
 
 
 def _ambiguous(f: FileOutcome) -> list[Match]:
@@ -189,7 +191,7 @@ def local_time(stamp: str) -> str:
         moment = datetime.fromisoformat(stamp).replace(tzinfo=timezone.utc).astimezone()
     except ValueError:
         return stamp
-    return moment.strftime("%d.%m.%Y %H:%M")
+    return fmt.date_time(moment)
 
 
 def kind_label(kind: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from .. import store
+from .. import fmt, plan_status, store
 from ..deadlines import format_date, overlaps, parse_deadline, parse_period
 from ..domain import PLAN_STATUS_LABELS
 from ..errors import UserError
@@ -26,9 +26,8 @@ from .common import (GRID_COLOR, HEADER_FILL, LANDSCAPE, OVERDUE_COLOR, SECTION_
 
 TITLE = "Отчёт об исполнении плана мероприятий"
 
-STATE_LABELS = {**PLAN_STATUS_LABELS, "overdue": "просрочено"}
-COUNT_LABELS = [("total", "Всего мероприятий"), ("done", "Выполнено"), ("in_progress", "Выполняется"),
-                ("planned", "Запланировано"), ("overdue", "Из них просрочено"), ("cancelled", "Отменено")]
+STATE_LABELS = {**PLAN_STATUS_LABELS, "overdue": plan_status.OVERDUE_LABEL}
+COUNT_LABELS = [(key, plan_status.COUNT_LABELS[key]) for key in plan_status.COUNT_KEYS]
 COLUMNS = [("№ п/п", 0.045), ("Мероприятие", 0.25), ("Срок", 0.09), ("Ответственные", 0.12),
            ("Состояние", 0.09), ("Дата выполнения", 0.08), ("Отметки об исполнении", 0.20),
            ("Подтверждающие документы", 0.125)]
@@ -48,17 +47,6 @@ def _period(db, plan_id: int, period: str | None, today: dt.date):
     return (lo, hi), min(today, hi), label
 
 
-def _state(item: dict, execs: list[dict], as_of: dt.date) -> tuple[str, str | None, bool]:
-    """(status as of the date, done date, overdue?)"""
-    status, done = item["status"], item["done_date"]
-    cut = as_of.isoformat()
-    if status == "done" and done and done > cut:
-        status, done = ("in_progress" if any(e["date"] <= cut for e in execs) else "planned"), None
-    overdue = (status not in ("done", "cancelled") and bool(item["deadline_end"])
-               and item["deadline_end"] < cut)
-    return status, done, overdue
-
-
 def collect(db, *, period: str | None = None, plan_id: int | None = None,
             today: dt.date | None = None) -> dict:
     """The report's data: plan, period label, sections with their items, counts."""
@@ -69,7 +57,7 @@ def collect(db, *, period: str | None = None, plan_id: int | None = None,
     execs = _by_item(store.rows(db, "SELECT * FROM execution ORDER BY date, id"))
     evidence = _by_item(store.rows(db, "SELECT id, item_id, file_name, mime, size, sha256, added_at "
                                        "FROM evidence ORDER BY id"))
-    counts = {key: 0 for key, _ in COUNT_LABELS}
+    states = []
     sections = []
     for sec in plan_tree(db, plan_id, today=today):
         rows = []
@@ -79,16 +67,16 @@ def collect(db, *, period: str | None = None, plan_id: int | None = None,
                 ex = [e for e in ex if bounds[0].isoformat() <= e["date"] <= bounds[1].isoformat()]
                 if not ex and not overlaps(parse_deadline(item["deadline_text"], years), *bounds, years):
                     continue
-            status, done, overdue = _state(item, ex, as_of)
-            counts["total"] += 1
-            counts[status] += 1
-            counts["overdue"] += overdue
+            states.append(plan_status.item_state(item, as_of, ex))
+            status, done, overdue = states[-1].status, states[-1].done_date, states[-1].overdue
             rows.append({**item, "state": status, "state_done_date": done, "state_overdue": overdue,
                          "executions": ex, "evidence": evidence.get(item["id"], [])})
         if rows:
             sections.append({**sec, "items": rows})
+    scope = plan_status.Scope(as_of, None if bounds is None else label)
     return {"plan": get_plan(db, plan_id), "period_label": label, "as_of": as_of,
-            "sections": sections, "counts": counts, "school": store.school_row(db)}
+            "sections": sections, "counts": plan_status.count_states(states),
+            "scope": scope, "school": store.school_row(db)}
 
 
 def _by_item(rows: list[dict]) -> dict[int, list[dict]]:
@@ -114,7 +102,7 @@ def _breakable(text: str) -> str:
 
 
 def _size(n: int) -> str:
-    return f"{n / 1048576:.1f} МБ" if n >= 1048576 else f"{max(1, round(n / 1024))} КБ"
+    return fmt.file_size(n)
 
 
 def _state_text(item: dict) -> str:
@@ -138,7 +126,7 @@ def _pdf_story(data: dict) -> list:
              Paragraph(TITLE, st["title"]),
              Paragraph(esc(plan["title"]), st["subtitle"]),
              Paragraph(esc(f"Период: {data['period_label']}. Состояние на "
-                           f"{data['as_of'].strftime('%d.%m.%Y')}."), st["subtitle"]),
+                           f"{fmt.date(data['as_of'])}."), st["subtitle"]),
              Spacer(1, 3 * mm), _counts_table(data["counts"], width), Spacer(1, 4 * mm)]
     signature = [Spacer(1, 10 * mm), _signature(data["school"], width)]
     if data["counts"]["total"]:
@@ -231,7 +219,7 @@ def _xlsx_top(ws, data: dict) -> int:
     set_widths(ws, XLSX_WIDTHS)
     n = len(XLSX_WIDTHS)
     lines = [(school_name(data["school"]), st["font"]), (TITLE, st["font_title"]), (data["plan"]["title"], st["font"]),
-             (f"Период: {data['period_label']}. Состояние на {data['as_of'].strftime('%d.%m.%Y')}.", st["font"])]
+             (f"Период: {data['period_label']}. Состояние на {fmt.date(data['as_of'])}.", st["font"])]
     for row, (text, font) in enumerate(lines, start=1):
         write_cell(ws, row, 1, text, font=font, align=st["title"])
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=n)

@@ -1,8 +1,10 @@
 """«Обзор»: the school at a glance — counts, progress of the plan, overdue measures, latest flags."""
 from __future__ import annotations
 
+from app.core import fmt
 from app.core.domain import FLAG_LEVEL_LABELS, PLAN_STATUS_LABELS
 from app.core.overview import school_overview
+from app.core.plan_status import COUNT_LABELS
 from app.ui.common import LazyRefresh, fit_header
 from app.ui.common import fill_table as _fill_table
 from app.ui.common import simple_table as _simple_table
@@ -42,15 +44,14 @@ def _section(title: str, widget: QtWidgets.QWidget, extra: QtWidgets.QWidget | N
 
 
 def _date(iso: str | None) -> str:
-    return ".".join(reversed(iso[:10].split("-"))) if iso else ""
+    return fmt.date(iso)
 
 
 class PlanBar(QtWidgets.QWidget):
-    """A stacked bar: done / in progress / planned on time / overdue, with a legend under it."""
+    """A stacked bar: done / in progress / planned, the overdue part of the open ones in red; the
+    legend under it gives plan_status's counts in its words (as on «План» and in the report)."""
 
-    COLOURS = [("done", OK), ("in_progress", "#3d7cc9"), ("on_time", "#b9c6d4"), ("overdue", DANGER)]
-    LABELS = {"done": "выполнено", "in_progress": "выполняется", "on_time": "в срок, не начато",
-              "overdue": "просрочено"}
+    COLOURS = [("done", OK), ("in_progress", "#3d7cc9"), ("planned", "#b9c6d4"), ("overdue", DANGER)]
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -258,13 +259,13 @@ class OverviewPage(LazyRefresh, QtWidgets.QWidget):
             active = p["total"] - p["cancelled"]
             share = 100 * p["done"] / active if active else 0
             self.plan_title.setText(f"{p['title']} — выполнено {p['done']} из {active} ({share:.0f} %)")
-            late_started = p["overdue_in_progress"]
-            parts = {"done": p["done"], "in_progress": p["in_progress"] - late_started,
-                     "on_time": p["planned"] - (p["overdue"] - late_started), "overdue": p["overdue"]}
+            parts = {"done": p["done"], "in_progress": p["in_progress"] - p["overdue_in_progress"],
+                     "planned": p["planned"] - p["overdue_planned"], "overdue": p["overdue"]}
             self.plan_bar.set_parts(parts)
             self.plan_legend.setText("   ".join(
-                f"<span style='color:{c}'>■</span> {PlanBar.LABELS[k]}: <b>{parts[k]}</b>"
-                for k, c in PlanBar.COLOURS) + (f"   отменено: {p['cancelled']}" if p["cancelled"] else ""))
+                f"<span style='color:{c}'>■</span> {COUNT_LABELS[k].lower()}: <b>{p[k]}</b>"
+                for k, c in PlanBar.COLOURS) + (f"   отменено: {p['cancelled']}" if p["cancelled"] else "")
+                + f"   <span style='color:#5b6b7b'>({p['scope']})</span>")
         _fill_table(self.overdue, [(i["id"], [_date(i["due"]), i["measure"], i["responsible"],
                                               _days(i["days_late"])]) for i in self.data["overdue"]])
         for r in range(self.overdue.rowCount()):

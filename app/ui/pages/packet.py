@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core import fmt
 from app.core import packet as core
 from app.core.errors import Cancelled, UserError
 from app.ui import prefs
@@ -37,13 +38,7 @@ class Drive:
 
 
 def _size_text(n: int | None) -> str:
-    if n is None:
-        return "объём неизвестен"
-    if n >= 1024 ** 3:
-        return f"{n / 1024 ** 3:.1f} ГБ".replace(".", ",")
-    if n >= 1024 ** 2:
-        return f"{n / 1024 ** 2:.1f} МБ".replace(".", ",")
-    return f"{max(1, n // 1024)} КБ"
+    return fmt.file_size(n)
 
 
 def _files(n: int) -> str:
@@ -54,7 +49,7 @@ def _files(n: int) -> str:
 
 
 def _ru_date(iso: str) -> str:
-    return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}" if len(iso) >= 10 else iso
+    return fmt.date(iso)
 
 
 def _free(path: Path) -> int | None:

@@ -422,8 +422,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
         shown = ""
         if self.filtering():
             shown = f"Показано: {sum(n.childCount() for n in self._top_nodes())}. "
-        self.counts.setText(f"{shown}Всего мероприятий: {c['total']} · выполнено: {c['done']} · выполняется: "
-                            f"{c['in_progress']} · запланировано: {c['planned']} · просрочено: {c['overdue']}"
+        self.counts.setText(f"{shown}{execs.status_line(c)}"
                             + (" · перемещение строк отключено, пока включён фильтр" if shown else ""))
         self.tree.setDragEnabled(not self.filtering())
 
@@ -459,9 +458,7 @@ class PlanPage(LazyRefresh, QtWidgets.QWidget):
             e.executions.addItem(it)
         e.evidence.clear()
         for row in execs.evidence_list(self.ctx.db, item_id):
-            size = row["size"] / 1048576
-            text = f"{row['file_name']} — {size:.1f} МБ" if size >= 0.1 else f"{row['file_name']} — {max(1, row['size'] // 1024)} КБ"
-            it = QtWidgets.QListWidgetItem(text)
+            it = QtWidgets.QListWidgetItem(f"{row['file_name']} — {execs.evidence_size(row)}")
             it.setData(Qt.ItemDataRole.UserRole, row["id"])
             it.setToolTip(f"SHA-256: {row['sha256']}")
             e.evidence.addItem(it)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from app.core import procedures as core
-from app.core import roster, scales
+from app.core import fmt, roster, scales
 from app.core.domain import CHECKED_BY_LABELS, REFERENCE_LEVEL_LABELS
 from app.core.errors import UserError
 from app.core import edits
@@ -24,7 +24,7 @@ CHART_COLOURS = ["#1f4e79", "#7fa7d1", "#e0a040", "#9aa5b1"]
 
 
 def _date(iso: str | None) -> str:
-    return ".".join(reversed(iso.split("-"))) if iso else ""
+    return fmt.date(iso)
 
 
 def _num(value, digits: int = 0) -> str:
