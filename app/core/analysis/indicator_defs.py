@@ -94,10 +94,11 @@ DISTRICT: list[Indicator] = [
               strict=True, xlsx_format="0", width=11),
     Indicator("observers_share", "Доля процедур с общественными наблюдателями, %", "Наблюдатели, %", PERCENT,
               "lower", _all, strict=True, scope=YEAR_SCOPE, width=18),
+    # the label itself says the scope of these counts
     Indicator("flags_risk", "Признаков «риск» за учебный год", "Риск", COUNT, "higher", _any_risk,
-              strict=True, scope=YEAR_SCOPE, xlsx_format="0", width=11),
+              strict=True, xlsx_format="0", width=11),
     Indicator("flags_attention", "Признаков «внимание» за учебный год", "Внимание", COUNT, "higher", _any,
-              strict=True, scope=YEAR_SCOPE, xlsx_format="0", width=12),
+              strict=True, xlsx_format="0", width=12),
 ]
 BY_KEY = {i.key: i for i in DISTRICT}
 
