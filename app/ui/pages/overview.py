@@ -257,8 +257,8 @@ class OverviewPage(LazyRefresh, QtWidgets.QWidget):
             self.plan_legend.setText("")
         else:
             active = p["total"] - p["cancelled"]
-            share = 100 * p["done"] / active if active else 0
-            self.plan_title.setText(f"{p['title']} — выполнено {p['done']} из {active} ({share:.0f} %)")
+            self.plan_title.setText(f"{p['title']} — выполнено {p['done']} из {active} "
+                                    f"({fmt.percent_of(p['done'], active, empty='0 %')})")
             parts = {"done": p["done"], "in_progress": p["in_progress"] - p["overdue_in_progress"],
                      "planned": p["planned"] - p["overdue_planned"], "overdue": p["overdue"]}
             self.plan_bar.set_parts(parts)
