@@ -1,10 +1,10 @@
 """The main window: left navigation, one page each, menus, drag-and-drop import."""
 from __future__ import annotations
 
-import importlib
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from app import APP_NAME, __version__
 from app.core import store
@@ -14,26 +14,78 @@ from . import prefs
 from .common import FileDropTarget
 from .context import AppContext
 from .qt import QtCore, QtGui, QtWidgets
+from .widgets.page import Page
+
+
+# Each page's module is imported the first time the page is shown, so the window paints quickly.
+def _overview():
+    from .pages.overview import OverviewPage
+    return OverviewPage
+
+
+def _plan():
+    from .pages.plan import PlanPage
+    return PlanPage
+
+
+def _roster():
+    from .pages.roster import RosterPage
+    return RosterPage
+
+
+def _marks():
+    from .pages.marks import MarksPage
+    return MarksPage
+
+
+def _procedures():
+    from .pages.procedures import ProceduresPage
+    return ProceduresPage
+
+
+def _schedule():
+    from .pages.schedule import SchedulePage
+    return SchedulePage
+
+
+def _analysis():
+    from .pages.analysis import AnalysisPage
+    return AnalysisPage
+
+
+def _packet():
+    from .pages.packet import PacketPage
+    return PacketPage
+
+
+def _district():
+    from .pages.district import DistrictPage
+    return DistrictPage
+
+
+def _help():
+    from .pages.help import HelpPage
+    return HelpPage
 
 
 @dataclass(frozen=True)
 class PageSpec:
     key: str
     title: str
-    class_name: str
+    load: Callable[[], type[Page]]        # the page's class
 
 
 PAGES = [
-    PageSpec("overview", "Обзор", "OverviewPage"),
-    PageSpec("plan", "План", "PlanPage"),
-    PageSpec("roster", "Контингент", "RosterPage"),
-    PageSpec("marks", "Отметки", "MarksPage"),
-    PageSpec("procedures", "Процедуры", "ProceduresPage"),
-    PageSpec("schedule", "График ОП", "SchedulePage"),
-    PageSpec("analysis", "Анализ", "AnalysisPage"),
-    PageSpec("packet", "Пакет", "PacketPage"),
-    PageSpec("district", "Район", "DistrictPage"),
-    PageSpec("help", "Справка", "HelpPage"),
+    PageSpec("overview", "Обзор", _overview),
+    PageSpec("plan", "План", _plan),
+    PageSpec("roster", "Контингент", _roster),
+    PageSpec("marks", "Отметки", _marks),
+    PageSpec("procedures", "Процедуры", _procedures),
+    PageSpec("schedule", "График ОП", _schedule),
+    PageSpec("analysis", "Анализ", _analysis),
+    PageSpec("packet", "Пакет", _packet),
+    PageSpec("district", "Район", _district),
+    PageSpec("help", "Справка", _help),
 ]
 
 _FILE_FILTER = "База «Объектива» (*.db *.sqlite);;Все файлы (*)"
@@ -46,7 +98,7 @@ class MainWindow(FileDropTarget, QtWidgets.QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.confirm = self._confirm                 # replaced in tests
-        self.pages: dict[str, QtWidgets.QWidget] = {}
+        self.pages: dict[str, Page] = {}
         self.setAcceptDrops(True)
         self.setMinimumSize(*MIN_SIZE)  # a 1024x600 netbook with a taskbar leaves about 540 px
         self._build_body()
@@ -84,20 +136,19 @@ class MainWindow(FileDropTarget, QtWidgets.QMainWindow):
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self._show_row)
 
-    def page(self, key: str) -> QtWidgets.QWidget:
+    def page(self, key: str) -> Page:
         """The page widget for `key`, built on first use."""
         if key not in self.pages:
             spec = next(s for s in PAGES if s.key == key)
-            module = importlib.import_module(f"app.ui.pages.{key}")
-            widget = getattr(module, spec.class_name)(self.ctx)
+            widget = spec.load()(self.ctx)
             self.pages[key] = widget
             holder = self._placeholders[key]
             holder.layout().addWidget(widget)
-            if self.ctx.db is not None and not getattr(widget, "loaded", False):
+            if self.ctx.db is not None and not widget.loaded:
                 widget.refresh()
         return self.pages[key]
 
-    def show_page(self, key: str) -> QtWidgets.QWidget:
+    def show_page(self, key: str) -> Page:
         row = [s.key for s in PAGES].index(key)
         self.nav.setCurrentRow(row)
         return self.page(key)
@@ -240,7 +291,7 @@ class MainWindow(FileDropTarget, QtWidgets.QMainWindow):
 
     def print_current(self) -> None:
         widget = self.page(self.current_key())
-        if not hasattr(widget, "print_document"):
+        if not widget.can_print():
             widget = self.show_page("plan")
         widget.print_document()
 
@@ -263,10 +314,11 @@ class MainWindow(FileDropTarget, QtWidgets.QMainWindow):
     def _on_navigate(self, key: str, payload: object) -> None:
         if key in {s.key for s in PAGES}:
             fresh = key not in self.pages
-            page = self.show_page(key)
-            # A page built just now was not listening yet when the request was sent: hand it over.
-            if fresh and payload is not None and hasattr(page, "_on_navigate"):
-                page._on_navigate(key, payload)
+            self.show_page(key)
+            # A page built just now was not listening yet when the request was sent (a slot connected
+            # during a signal misses it): send the request again, now that the page can hear it.
+            if fresh and payload is not None:
+                self.ctx.navigate.emit(key, payload)
 
     # -- drag and drop -------------------------------------------------------------------------
     def files_dropped(self, paths: list[str]) -> None:

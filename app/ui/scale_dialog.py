@@ -17,8 +17,10 @@ from app.ui.common import fill_combo
 from app.ui.common import fill_table as _fill_table
 from app.ui.common import simple_table as _simple_table
 from app.ui.common import style_table as _style_table
-from app.ui.pages.roster import _ask, _button, _current_id
 from app.ui.qt import QtCore, QtGui, QtWidgets
+from app.ui.widgets.forms import ask as _ask
+from app.ui.widgets.forms import button as _button
+from app.ui.widgets.tables import current_id as _current_id
 
 Qt = QtCore.Qt
 

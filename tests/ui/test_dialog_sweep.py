@@ -39,7 +39,7 @@ def _year_id(db) -> int:
 def _factories(ctx, db):
     """Qualified class name → a function that builds that dialog over the demo school."""
     from app.ui import first_start, import_dialog, plan_widgets, scale_dialog, settings_dialog
-    from app.ui.pages import roster
+    from app.ui.widgets import forms
 
     out = {
         "app.ui.plan_widgets.NewPlanDialog": lambda: plan_widgets.NewPlanDialog(db),
@@ -50,7 +50,7 @@ def _factories(ctx, db):
         "app.ui.scale_dialog.ScaleDialog": lambda: scale_dialog.ScaleDialog(ctx),
         "app.ui.import_dialog.ImportDialog": lambda: import_dialog.ImportDialog(ctx, []),
         "app.ui.first_start.FirstStartDialog": lambda: first_start.FirstStartDialog(),
-        "app.ui.pages.roster.FormDialog": lambda: roster.FormDialog(
+        "app.ui.widgets.forms.FormDialog": lambda: forms.FormDialog(
             "Новый класс", [("Класс:", QtWidgets.QLineEdit("5Д"))], lambda: None),
     }
     try:

@@ -17,6 +17,7 @@ from app.ui.flags_view import FlagsView
 from app.ui.common import CollapsibleBox, LazyRefresh, compact_combo, fill_combo
 from app.ui.qt import QtCore, QtGui, QtPrintSupport, QtWidgets
 from app.ui.style import SHORT_PAGE, fit_subtitle, page_header
+from app.ui.widgets.page import Page
 
 Qt = QtCore.Qt
 TAB_KEYS = ["comparison", "crosstab", "histogram", "cohort", "reference", "tables"]
@@ -213,7 +214,7 @@ class IndicatorTables(QtWidgets.QWidget):
             self.grid.setColumnWidth(j, int(min(width, 60) * 8 + 12))
 
 
-class AnalysisPage(LazyRefresh, QtWidgets.QWidget):
+class AnalysisPage(LazyRefresh, Page):
     title = "Анализ"
     TOPICS = {"marks", "results", "procedures", "roster", "analysis", "settings", "scales"}
 

@@ -17,6 +17,7 @@ from app.ui import prefs
 from app.ui.common import fit_header
 from app.ui.qt import QtCore, QtGui, QtWidgets, pg
 from app.ui.style import DANGER, OK, WARNING, page_header
+from app.ui.widgets.page import Page
 
 # (column header, indicator key or attribute, kind, tooltip): the school, then the indicators as the
 # core defines them (analysis.indicator_defs) — the same columns, cut-offs and tints as the XLSX summary
@@ -39,7 +40,7 @@ def _fmt(value, kind: str) -> str:
     return defs.cell(value, kind)
 
 
-class DistrictPage(QtWidgets.QWidget):
+class DistrictPage(Page):
     title = "Район"
 
     def __init__(self, ctx, parent=None):

@@ -10,6 +10,7 @@ from pathlib import Path
 from app.core.paths import resource_path
 from app.ui.qt import QtCore, QtGui, QtWidgets
 from app.ui.style import page_header
+from app.ui.widgets.page import Page
 
 Qt = QtCore.Qt
 HELP_DIR = resource_path("help")
@@ -30,7 +31,7 @@ def help_topics(folder: Path = HELP_DIR) -> list[tuple[str, Path, list[str]]]:
     return found
 
 
-class HelpPage(QtWidgets.QWidget):
+class HelpPage(Page):
     title = "Справка"
 
     def __init__(self, ctx, parent=None):

@@ -9,9 +9,10 @@ from app.ui import undo
 from app.ui.common import LazyRefresh, combo_value, fill_combo
 from app.ui.qt import QtCore, QtGui, QtWidgets, Signal
 from app.ui.style import page_header
+from app.ui.widgets.page import Page
+from app.ui.widgets.tables import MARK_COLOURS
 
 Qt = QtCore.Qt
-MARK_COLOURS = {2: "#fbe3e1", 3: "#fdf0d5", 4: "#e6f2e1", 5: "#d5ecd4"}
 _FIXED = ["Код", "Учащийся"]
 
 
@@ -152,7 +153,7 @@ class MarkDelegate(QtWidgets.QStyledItemDelegate):
         return editor
 
 
-class MarksPage(LazyRefresh, QtWidgets.QWidget):
+class MarksPage(LazyRefresh, Page):
     title = "Отметки"
     MESSAGE_MS = 8000          # a refusal stays this long under the grid
     TOPICS = {"marks", "roster"}

@@ -10,6 +10,7 @@ from app.ui.common import fill_table as _fill_table
 from app.ui.common import simple_table as _simple_table
 from app.ui.qt import QtCore, QtGui, QtWidgets
 from app.ui.style import DANGER, OK, SHORT_PAGE, WARNING, fit_subtitle, page_header
+from app.ui.widgets.page import Page
 
 Qt = QtCore.Qt
 
@@ -81,7 +82,7 @@ class PlanBar(QtWidgets.QWidget):
         painter.end()
 
 
-class OverviewPage(LazyRefresh, QtWidgets.QWidget):
+class OverviewPage(LazyRefresh, Page):
     title = "Обзор"
     TOPICS = {"plan", "roster", "marks", "results", "procedures", "analysis", "settings"}
 

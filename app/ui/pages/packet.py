@@ -19,6 +19,7 @@ from app.core.errors import Cancelled, UserError
 from app.ui import prefs
 from app.ui.qt import QtCore, QtGui, QtWidgets
 from app.ui.style import ACCENT, DANGER, OK, WARNING, page_header
+from app.ui.widgets.page import Page
 
 STEPS = ["Проверка", "Период", "Куда записать", "Запись и проверка", "Готово"]
 CHECK, PERIOD, DEST, WRITE, DONE = range(5)
@@ -164,7 +165,7 @@ def mail_url(address: str, packet: Path, *, school: str, period: str, sha256: st
     return QtCore.QUrl.fromEncoded(text.encode("ascii"))
 
 
-class PacketPage(QtWidgets.QWidget):
+class PacketPage(Page):
     title = "Пакет"
 
     def __init__(self, ctx, parent=None):

@@ -22,6 +22,7 @@ from app.ui.plan_widgets import (EditorWindow, ExecutionDialog, ItemEditor, NewP
                                  render_pdf_pages, render_text_document, setup_printer, style_item_row)
 from app.ui.qt import QtCore, QtGui, QtPrintSupport, QtWidgets
 from app.ui.style import fit_subtitle, page_header
+from app.ui.widgets.page import Page
 
 Qt = QtCore.Qt
 STATUS_FILTERS = [("", "Все состояния"), ("planned", "Запланировано"), ("in_progress", "Выполняется"),
@@ -30,7 +31,7 @@ DOCK_FROM = 1300   # a page at least this wide keeps the editor beside the tree;
                    # in a window of its own, so the tree shows every column and whole measure names
 
 
-class PlanPage(LazyRefresh, QtWidgets.QWidget):
+class PlanPage(LazyRefresh, Page):
     title = "План"
     TOPICS = {"plan", "roster"}
 

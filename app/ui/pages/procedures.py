@@ -11,11 +11,17 @@ from app.ui.common import LazyRefresh, combo_value, fill_combo, fit_header
 from app.ui.common import fill_table as _fill_table
 from app.ui.common import simple_table as _simple_table
 from app.ui.common import style_table as _style_table
-from app.ui.pages.marks import MARK_COLOURS
-from app.ui.pages.roster import FormDialog, _ask, _button, _current_id, _stack, _toolbar
 from app.ui.qt import QtCore, QtGui, QtWidgets, Signal, pg
 from app.ui.scale_dialog import ProcedureDialog, ScaleDialog
 from app.ui.style import fit_subtitle, page_header
+from app.ui.widgets.forms import FormDialog
+from app.ui.widgets.forms import ask as _ask
+from app.ui.widgets.forms import button as _button
+from app.ui.widgets.forms import stack as _stack
+from app.ui.widgets.forms import toolbar as _toolbar
+from app.ui.widgets.page import Page
+from app.ui.widgets.tables import MARK_COLOURS
+from app.ui.widgets.tables import current_id as _current_id
 
 Qt = QtCore.Qt
 DR, ER = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole
@@ -604,7 +610,7 @@ def _list_cells(r: dict) -> list[str]:
             str(r["tasks"] or "—"), r["scale_name"] or "не назначена"]
 
 
-class ProceduresPage(LazyRefresh, QtWidgets.QWidget):
+class ProceduresPage(LazyRefresh, Page):
     title = "Процедуры"
     TOPICS = {"procedures", "results", "roster"}
 

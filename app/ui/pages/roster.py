@@ -3,60 +3,23 @@ from __future__ import annotations
 
 from typing import Callable
 
+from app.core import edits
 from app.core import roster as core
 from app.core.errors import UserError
-from app.core import edits
 from app.ui import undo
 from app.ui.common import LazyRefresh, combo_value, fill_combo
 from app.ui.common import style_table as _style_table
 from app.ui.qt import QtCore, QtGui, QtWidgets
 from app.ui.style import page_header
+from app.ui.widgets.forms import FormDialog
+from app.ui.widgets.forms import ask as _ask
+from app.ui.widgets.forms import button as _button
+from app.ui.widgets.page import Page
 
 Qt = QtCore.Qt
 REFUSED = object()
 MEDAL_LABELS = {None: "", 1: "I степени", 2: "II степени"}
 SEX_SHORT = {"м": "м", "ж": "ж", None: ""}
-
-
-class FormDialog(QtWidgets.QDialog):
-    """A small form: rows of (label, widget); «Сохранить» runs `on_accept` and stays open on a UserError."""
-
-    def __init__(self, title: str, rows: list[tuple[str, QtWidgets.QWidget]], on_accept: Callable[[], object],
-                 parent=None, note: str = ""):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.on_accept, self.result_value = on_accept, None
-        lay = QtWidgets.QVBoxLayout(self)
-        form = QtWidgets.QFormLayout()
-        form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for label, widget in rows:
-            form.addRow(label, widget)
-        lay.addLayout(form)
-        if note:
-            hint = QtWidgets.QLabel(note)
-            hint.setWordWrap(True)
-            hint.setObjectName("pageSubtitle")
-            lay.addWidget(hint)
-        self.error = QtWidgets.QLabel()
-        self.error.setStyleSheet("color: #b3261e;")
-        self.error.setWordWrap(True)
-        lay.addWidget(self.error)
-        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Save
-                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save).setText("Сохранить")
-        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        self.setMinimumWidth(420)
-
-    def accept(self) -> None:
-        try:
-            self.result_value = self.on_accept()
-        except UserError as exc:
-            self.error.setText(str(exc))
-            return
-        super().accept()
 
 
 class StudentsModel(QtCore.QAbstractTableModel):
@@ -98,7 +61,7 @@ class StudentsModel(QtCore.QAbstractTableModel):
         return None
 
 
-class RosterPage(LazyRefresh, QtWidgets.QWidget):
+class RosterPage(LazyRefresh, Page):
     title = "Контингент"
     TOPICS = {"roster"}
 
@@ -495,22 +458,11 @@ class RosterPage(LazyRefresh, QtWidgets.QWidget):
             undo.push(self.ctx, edits.staff_change("удаление сотрудника", staff_id, lambda db: core.delete_staff(db, staff_id)))
 
 
-def _button(text: str, slot) -> QtWidgets.QPushButton:
-    button = QtWidgets.QPushButton(text)
-    button.clicked.connect(slot)
-    return button
-
-
 def _status(widget: QtWidgets.QWidget, text: str) -> None:
     """A message in the main window's status bar (if the page sits in one)."""
     window = widget.window()
     if isinstance(window, QtWidgets.QMainWindow):
         window.statusBar().showMessage(text, 10000)
-
-
-def _ask(parent, text: str) -> bool:
-    answer = QtWidgets.QMessageBox.question(parent, "Объектив", text)
-    return answer == QtWidgets.QMessageBox.StandardButton.Yes
 
 
 def _table(model) -> QtWidgets.QTableView:
@@ -525,28 +477,4 @@ def _table(model) -> QtWidgets.QTableView:
     return view
 
 
-def _current_id(table: QtWidgets.QTableWidget):
-    item = table.item(table.currentRow(), 0) if table.currentRow() >= 0 else None
-    return item.data(Qt.ItemDataRole.UserRole) if item else None
-
-
-def _toolbar(buttons, trailing: QtWidgets.QWidget | None = None) -> QtWidgets.QWidget:
-    bar = QtWidgets.QWidget()
-    lay = QtWidgets.QHBoxLayout(bar)
-    lay.setContentsMargins(0, 0, 0, 0)
-    if trailing is not None:
-        lay.addWidget(trailing)
-    lay.addStretch(1)
-    for text, slot in buttons:
-        lay.addWidget(_button(text, slot))
-    return bar
-
-
-def _stack(*widgets) -> QtWidgets.QWidget:
-    box = QtWidgets.QWidget()
-    lay = QtWidgets.QVBoxLayout(box)
-    lay.setContentsMargins(6, 6, 6, 6)
-    for w in widgets:
-        lay.addWidget(w, 1 if isinstance(w, QtWidgets.QAbstractItemView) else 0)
-    return box
 

@@ -7,15 +7,16 @@ import datetime as dt
 from pathlib import Path
 
 from app.core import schedule as sch
+from app.core import edits
 from app.core.errors import UserError
 from app.core.schedule_reports import subject_short_names
 from app.core.schedule_rules import RULE_LABELS, ru_date
-from app.core import edits
 from app.ui import undo
 from app.ui.common import LazyRefresh, combo_value, fill_combo
 from app.ui.qt import QtCore, QtGui, QtWidgets
 from app.ui.schedule_widgets import (ApprovalDialog, CalendarDialog, ItemDialog, LoadDialog, MonthGrid)
 from app.ui.style import page_header
+from app.ui.widgets.page import Page
 
 Qt = QtCore.Qt
 MONTHS = ("Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь", "Октябрь",
@@ -23,7 +24,7 @@ MONTHS = ("Январь", "Февраль", "Март", "Апрель", "Май"
 LIST_HEAD = ("Дата", "Класс", "Предмет", "Форма", "Уровень", "Урок", "Длит.")
 
 
-class SchedulePage(LazyRefresh, QtWidgets.QWidget):
+class SchedulePage(LazyRefresh, Page):
     title = "График ОП"
     TOPICS = {"schedule", "roster", "procedures", "settings"}
 

@@ -1,7 +1,7 @@
 """What a page shows while the school has nothing for it yet: what to bring, and a way in."""
 from __future__ import annotations
 
-from ..qt import QtCore, QtWidgets
+from ..qt import QtWidgets
 
 # Per page: the heading and what to bring (Russian, for the deputy director).
 EMPTY_TEXTS = {
