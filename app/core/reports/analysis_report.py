@@ -81,9 +81,18 @@ def _nb(text: str) -> str:
     return re.sub(r"(?<=\d) (?=%)", NBSP, text).replace("п. п.", f"п.{NBSP}п.")
 
 
+_FORMULA = re.compile(r"\s*\((?=[^)]*[+−-])[a-zA-Z0-9+−\-,.\s]*\)")
+
+
+def _plain(text: str) -> str:
+    """Text without a formula in brackets («работ у границы (a + b)» → «работ у границы»): the report
+    speaks plain Russian, the formulas are in the methodology."""
+    return _FORMULA.sub("", text)
+
+
 def _header_text(title: str) -> str:
     """A column header whose units never stand alone on a line: «п.\u00a0п.», «,\u00a0%»."""
-    return title.replace("п. п.", f"п.{NBSP}п.").replace(", %", f",{NBSP}%")
+    return _plain(title).replace("п. п.", f"п.{NBSP}п.").replace(", %", f",{NBSP}%")
 
 
 def _school_name(result: dict) -> str:
@@ -162,7 +171,7 @@ def _table_sheet(ws, t: tables.Table, st: dict) -> None:
     flag_fill = PatternFill("solid", fgColor=FLAG_FILL_HEX)
     top = Alignment(vertical="top")              # numbers level with the first line of wrapped text
     ncols = len(t.columns)
-    heads = [title.replace("п. п.", f"п.{NBSP}п.") for title, _w, _f in t.columns]
+    heads = [_plain(title).replace("п. п.", f"п.{NBSP}п.") for title, _w, _f in t.columns]
     widths = fit_header_words(ws, heads, [w for _t, w, _f in t.columns])
     lines = [(t.title, st["font_title"], 18.0)] + ([(t.note, st["font_small"], 13.0)] if t.note else [])
     for row, (text, font, line_pt) in enumerate(lines, 1):
@@ -177,6 +186,7 @@ def _table_sheet(ws, t: tables.Table, st: dict) -> None:
     fit_row_height(ws, header, heads, [w * 0.92 for w in widths], minimum=30)     # bold: a little wider
     for i, (values, flagged) in enumerate(zip(t.rows, t.flagged), header + 1):
         for j, (value, (_t, _w, fmt)) in enumerate(zip(values, t.columns), 1):
+            value = _plain(value) if isinstance(value, str) else value
             cell = write_cell(ws, i, j, None if value == "" else value, font=st["font"], border=st["border"],
                               align=st["wrap"] if fmt == "text" else top, fill=flag_fill if flagged else None)
             if fmt in _NUMBER_FORMATS:
@@ -237,7 +247,7 @@ def _pdf_value(value, fmt: str) -> str:
         return _fmt.number(value, 1 if fmt == "pct" else 2)
     if fmt == "p" and isinstance(value, (int, float)):
         return "< 0,0001" if value < 0.0001 else _fmt.number(value, 4)
-    return _nb(str(value))
+    return _nb(_plain(str(value)))
 
 
 def _desc(year: str) -> tuple:
