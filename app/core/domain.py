@@ -3,22 +3,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
-
-
-class ProcedureKind(str, Enum):
-    VPR = "vpr"
-    OGE = "oge"
-    EGE = "ege"
-    RDR = "rdr"
-    NIKO = "niko"
-    MSI = "msi"
-    INTERNAL = "internal"
-
-    @property
-    def label(self) -> str:
-        return PROCEDURE_LABELS[self.value]
-
 
 PROCEDURE_LABELS = {
     "vpr": "ВПР", "oge": "ОГЭ", "ege": "ЕГЭ", "rdr": "РДР", "niko": "НИКО", "msi": "МСИ",
@@ -44,14 +28,7 @@ COMPARISON_LABELS = {
     "raised": "Повысили (Отметка > Отметка по журналу)",
 }
 
-SEX_LABELS = {"м": "мужской", "ж": "женский"}
-
 CHECKED_BY_LABELS = {"school": "школа", "municipal": "муниципальная комиссия"}
-
-
-class FlagLevel(str, Enum):
-    ATTENTION = "attention"
-    RISK = "risk"
 
 
 @dataclass(frozen=True)

@@ -158,13 +158,6 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def make_private(path: str | os.PathLike) -> None:
-    """Mode 0600 for a file holding pupils' data (no-op where modes do not apply)."""
-    if os.name == "posix":
-        with contextlib.suppress(OSError):
-            os.chmod(path, PRIVATE_FILE)
-
-
 _UMASK: int | None = None
 
 

@@ -133,13 +133,6 @@ def release(db_path: str | os.PathLike) -> None:
                 lock_path(db_path).unlink()
 
 
-def check_free(db_path: str | os.PathLike) -> None:
-    """Raise LockedError when another process holds the lock (our own process is free to go)."""
-    holder = read_holder(db_path)
-    if holder is not None and not (holder.host == socket.gethostname() and holder.pid == os.getpid()):
-        raise LockedError(Path(db_path), holder)
-
-
 @contextlib.contextmanager
 def held(db_path: str | os.PathLike) -> Iterator[None]:
     acquire(db_path)

@@ -469,11 +469,6 @@ def set_absent(db, procedure_id: int, student_id: int, absent: bool) -> dict:
     return _result_row(db, rid)
 
 
-def delete_result(db, procedure_id: int, student_id: int) -> None:
-    with db.atomic():
-        db.execute("DELETE FROM result WHERE procedure_id = ? AND student_id = ?", [procedure_id, student_id])
-
-
 def _result_row(db, result_id: int) -> dict:
     return rows(db, "SELECT * FROM result WHERE id = ?", [result_id])[0]
 
@@ -508,16 +503,6 @@ def add_observer(db, procedure_id: int, full_name: str, organisation: str = "", 
             col = "observers_present" if kind == "public" else "video"
             db.execute(f"UPDATE procedure SET {col} = 1 WHERE id = ?", [procedure_id])
     return oid
-
-
-def update_observer(db, observer_id: int, full_name: str, organisation: str = "", kind: str = "public") -> None:
-    row = db.execute("SELECT procedure_id FROM observer WHERE id = ?", [observer_id]).fetchone()
-    if row is None:
-        raise UserError("Наблюдатель не найден: возможно, запись уже удалена.")
-    name = _observer_values(db, row[0], full_name, kind, observer_id)
-    with db.atomic():
-        db.execute("UPDATE observer SET full_name = ?, organisation = ?, kind = ? WHERE id = ?",
-                   [name, (organisation or "").strip(), kind, observer_id])
 
 
 def delete_observer(db, observer_id: int) -> None:
@@ -604,11 +589,6 @@ def set_reference_result(db, procedure_id: int, level: str, *, n=None, share_2=N
                    "mean_test = excluded.mean_test", [procedure_id, level, *values])
         return db.execute("SELECT id FROM reference_result WHERE procedure_id = ? AND level = ?",
                           [procedure_id, level]).fetchone()[0]
-
-
-def delete_reference_result(db, procedure_id: int, level: str) -> None:
-    with db.atomic():
-        db.execute("DELETE FROM reference_result WHERE procedure_id = ? AND level = ?", [procedure_id, level])
 
 
 def school_distribution(db, procedure_id: int) -> dict:

@@ -283,11 +283,6 @@ def move_student(db, student_id: int, class_id: int) -> int | None:
     return prev[0] if prev else None
 
 
-def unenrol(db, student_id: int, year_id: int) -> None:
-    with db.atomic():
-        db.execute("DELETE FROM enrolment WHERE student_id = ? AND year_id = ?", [student_id, year_id])
-
-
 # -- promotion --------------------------------------------------------------------------------
 
 def promote_year(db, year_id: int) -> dict:

@@ -213,11 +213,6 @@ def visible_height(widget: QtWidgets.QWidget) -> int:
     return max(0, rect.intersected(window.rect()).height())
 
 
-def text_fits(widget: QtWidgets.QWidget, text: str, room: int) -> bool:
-    """True if `text` in the widget's font takes no more than `room` pixels."""
-    return widget.fontMetrics().horizontalAdvance(text) <= room
-
-
 def compact_combo(box: QtWidgets.QComboBox, chars: int) -> QtWidgets.QComboBox:
     """A combo as wide as its items need (never eliding its current text), at least `chars` wide."""
     box.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
