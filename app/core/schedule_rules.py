@@ -37,16 +37,6 @@ class ScheduleThresholds:
     check_first_last: bool = True     # forbid the first and the last lesson
     one_lesson_exception: float = 1.0  # … except a subject with at most this many lessons a week
 
-    def label_rule(self, rule: str) -> str:
-        if rule == "too_frequent":
-            return f"чаще одного раза в {self.min_gap_days} дн."
-        if rule == "over_share":
-            return f"больше {_num(self.max_share_pct)} % учебного времени"
-        if rule == "one_per_day":
-            return "больше одной работы в день" if self.max_per_day == 1 else \
-                f"больше {self.max_per_day} работ в день"
-        return RULE_LABELS[rule]
-
 
 THRESHOLD_DESCRIPTIONS = (
     ("min_gap_days", "Наименьший промежуток между работами по одному предмету в классе", "дн."),
