@@ -313,9 +313,10 @@ def collect_schedule(db, year_id: int) -> dict | None:
 
 def key_indicators(analysis: dict, procs: list[dict], plan: dict | None, rechecks: dict,
                    schedule: dict | None = None) -> dict:
-    """The indicators the district summary compares, taken from the analysis where it has them
-    (so the summary shows exactly what «Анализ» shows), otherwise computed from the packet's data.
-    `schedule` (collect_schedule) decides «Наличие графика ОП»; without it the older inference from
+    """The indicators the district summary compares, taken from the analysis (so the summary shows
+    exactly what «Анализ» shows: the indices of non-objectivity and of medalists are computed there
+    only, flags are counted by ``indicator_defs.count_flags``); rechecks and observers fall back to the
+    packet's own rows for an analysis without them. Every share is a percent. `schedule` (collect_schedule) decides «Наличие графика ОП»; without it the older inference from
     procedure dates and the plan is used."""
     from .analysis.engine import objectivity_value
     from .analysis.indicator_defs import count_flags

@@ -452,9 +452,8 @@ class AnalysisPage(LazyRefresh, Page):
         shown = [fl for fl in a.flags if not f.year or fl["year"] == f.year]
         self.flags_view.set_flags(shown, f.year)
         counts = self.flags_view.counts
-        self.flags_box.set_summary(f"{defs.scope_text(f.year)}: {counts['total']}, из них "
-                                   f"«{FLAG_LEVEL_LABELS['risk']}» — {counts['risk']}"
-                                   if shown else f"{defs.scope_text(f.year)} не найдено")
+        self.flags_box.set_summary(f"{counts['total']}, из них «{FLAG_LEVEL_LABELS['risk']}» — {counts['risk']} "
+                                   f"({counts['scope']})" if shown else f"не найдено ({counts['scope']})")
         self.indicator_tables.set_year(f.year)
         self._update_cards(f)
         self.students.clear()
