@@ -17,6 +17,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 from app.core import fmt
 from app.core import fmt as _fmt
 from app.core.analysis import run, tables, views
+from app.core.analysis.indicator_defs import cell as cell_text, count_flags, flags_sentence
 from app.core.errors import UserError, check_cancel
 
 from . import charts_pdf
@@ -128,14 +129,13 @@ def _summary_sheet(ws, result: dict, st: dict) -> None:
     ws.title = "Сводка"
     ix = result["indicators"]
     flags = result["flags"]
-    risk = sum(1 for f in flags if f["level"] == "risk")
     lines = [
         (TITLE, st["font_title"]),
         (_school_name(result), st["font_bold"]),
         (f"Учебный год: {_scope_text(result)}", st["font"]),
         (f"Сформирован: {fmt.date(_dt.date.today())}", st["font"]),
         ("", st["font"]),
-        (f"Признаков необъективности: {len(flags)}, из них уровня «риск» — {risk}.", st["font_bold"]),
+        (flags_sentence(count_flags(flags, ix["year"])), st["font_bold"]),
     ]
     for r in sorted(ix["objectivity_index"], key=lambda r: r["year"], reverse=True):
         lines.append((f"{r['name']}, {r['year']}: {_pct(r['index'])} (понизили {_pct(r['lowered_pct'])}, "
@@ -243,8 +243,10 @@ def _pdf_table(t: tables.Table, width: float, cols: list[int] | None = None, *, 
 def _pdf_value(value, fmt: str) -> str:
     if value is None or value == "":
         return ""
-    if fmt in ("pct", "num") and isinstance(value, (int, float)):
-        return _fmt.number(value, 1 if fmt == "pct" else 2)
+    if fmt == "pct" and isinstance(value, (int, float)):
+        return cell_text(value)             # a percent as every screen writes it: «25», «22,2»
+    if fmt == "num" and isinstance(value, (int, float)):
+        return _fmt.number(value, 2)
     if fmt == "p" and isinstance(value, (int, float)):
         return "< 0,0001" if value < 0.0001 else _fmt.number(value, 4)
     return _nb(_plain(str(value)))
@@ -302,10 +304,8 @@ class _Pdf:
                        Paragraph("АНАЛИЗ ОБЪЕКТИВНОСТИ ОЦЕНОЧНЫХ ПРОЦЕДУР", s["title"]),
                        Paragraph(esc(f"Учебный год: {_scope_text(self.r)}. Сформирован {fmt.date(_dt.date.today())}."),
                                  s["subtitle"]), Spacer(1, 8)]
-        flags = self.r["flags"]
-        risk = sum(1 for f in flags if f["level"] == "risk")
-        self.story.append(para(f"Найдено признаков необъективности: {len(flags)}, из них уровня «риск» — {risk}. "
-                               "Признаки — не выводы, а повод разобраться: для каждого ниже указано, что с чем "
+        counts = count_flags(self.r["flags"], self.r["indicators"]["year"])      # the count with its scope
+        self.story.append(para(flags_sentence(counts) + " Признаки — не выводы, а повод разобраться: для каждого ниже указано, что с чем "
                                "сравнивалось и какой порог превышен.", "body"))
         self.story += [Spacer(1, 6)] + _pdf_table(tables.index_table(self.r), self.width * 0.75)
 

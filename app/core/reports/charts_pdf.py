@@ -150,11 +150,7 @@ def histogram(data: dict, width: float) -> Drawing:
         d.add(Line(left - 3, y, left, y, strokeColor=TEXT, strokeWidth=0.5))
         d.add(_s(left - 5, y - 2.5, value, 6.5, "end"))
     d.add(_s(left + (width - left) / 2, 2, "Первичный балл", 7.5, "middle"))
-    legend = [(palette.HISTOGRAM, "Число работ с этим баллом")]
-    if flagged:
-        legend += [(palette.BUNCH_ABOVE, "Скопление: балл на границе и на 1 выше"),
-                   (palette.BUNCH_BELOW, "Для сравнения: 1–2 балла ниже границы")]
-    _legend(d, legend, left, bottom + height + 18)
+    _legend(d, views.bunching_legend(bool(flagged)), left, bottom + height + 18)
     d.add(_s(left + 4, bottom + height - 8, "Пунктир — граница отметки", 6.5))
     return d
 
