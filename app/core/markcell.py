@@ -37,6 +37,7 @@ class MarkCell:
     kind: str                 # MARK, NO_MARK or INVALID
     mark: int | None = None
     note: str = ""            # NO_MARK: what the cell says («освобождён»); INVALID: the reason
+    problem: str = ""         # INVALID: the reason without the cell's text («вне допустимого …»)
 
     @property
     def is_mark(self) -> bool:
@@ -63,11 +64,11 @@ def read_mark(value) -> MarkCell:
     if value is None:
         return _EMPTY
     if isinstance(value, bool):
-        return MarkCell(INVALID, None, "«да/нет» — не отметка")
+        return _invalid("да/нет", "не отметка")
     if isinstance(value, float):
         if value.is_integer():
             return read_mark(int(value))
-        return MarkCell(INVALID, None, f"«{_num(value)}» — не отметка: отметка ставится целым числом")
+        return _invalid(_num(value), "не отметка: отметка ставится целым числом")
     text = _text(value)
     if not text:
         return _EMPTY
@@ -83,13 +84,17 @@ def read_mark(value) -> MarkCell:
     if _NUMBER.match(text):
         number = float(text.replace(",", "."))
         if not number.is_integer():
-            return MarkCell(INVALID, None, f"«{shown}» — не отметка: отметка ставится целым числом")
+            return _invalid(shown, "не отметка: отметка ставится целым числом")
         return read_mark(int(number))
-    return MarkCell(INVALID, None, f"«{shown}» — не отметка (допустимы 2, 3, 4, 5, а также «н/а», «осв», «зач»)")
+    return _invalid(shown, "не отметка (допустимы 2, 3, 4, 5, а также «н/а», «осв», «зач»)")
+
+
+def _invalid(shown: str, problem: str) -> MarkCell:
+    return MarkCell(INVALID, None, f"«{shown}» — {problem}", problem)
 
 
 def _out_of_range(text: str) -> MarkCell:
-    return MarkCell(INVALID, None, f"«{text}» — вне допустимого диапазона отметок 2–5")
+    return _invalid(text, "вне диапазона отметок 2–5 (допустимы 2, 3, 4, 5)")
 
 
 def _num(value: float) -> str:

@@ -122,7 +122,7 @@ def test_year_missing_is_asked_and_taken_from_options(empty_db):
 
 
 @pytest.mark.parametrize("name, words", [
-    ("bad_mark7.xlsx", ["строка 10", "отметка «7»", "2–5", "лист «Результаты»"]),
+    ("bad_mark7.xlsx", ["строка 10", "отметка 7", "2–5", "лист «Результаты»"]),
     ("bad_score_above_max.xlsx", ["строка 12", "задание 1", "больше максимального (1)"]),
     ("bad_formulas.xlsx", ["формула", "строка 8"]),
 ])

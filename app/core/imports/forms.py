@@ -162,7 +162,10 @@ def parse_mark(value, what: str, reasons: list[str], *, allow_text: bool = False
     if cell.invalid:
         if allow_text and not re.search(r"\d", str(value)):
             return None
-        reasons.append(f"{what} {cell.note}.")
+        # a number reads «отметка 7 — вне …», a text «отметка «пять» — не отметка …»
+        shown = str(value).strip()
+        text = shown if re.fullmatch(r"-?\d+", shown) else f"«{shown}»"
+        reasons.append(f"{what} {text} — {cell.problem}.")
     return cell.mark
 
 
