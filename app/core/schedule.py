@@ -244,6 +244,37 @@ def set_hours(db, year_id: int, *, grade: int, subject: str, hours: float | None
                    [year_id, grade, class_label, subject, float(hours)])
 
 
+def save_curriculum_table(db, year_id: int, table: list[list[str]], weeks: dict) -> None:
+    """The teaching-load form as typed: rows of (parallel, class, subject, hours a week) and the school
+    weeks per grade. An empty hours cell removes the row, a row left out of the table is removed too.
+    One transaction; a row that cannot be read raises UserError naming it, and nothing is changed."""
+    keep = set()
+    with db.atomic():
+        for r, texts in enumerate(table, start=1):
+            texts = [str(t or "").strip() for t in texts]
+            if not any(texts):
+                continue
+            if not texts[0].isdigit() or not 1 <= int(texts[0]) <= 11:
+                raise UserError(f"Строка {r}: параллель — число от 1 до 11.")
+            if not texts[2]:
+                raise UserError(f"Строка {r}: не указан предмет.")
+            grade, label = int(texts[0]), texts[1].upper().replace(" ", "")
+            hours = None
+            if texts[3]:
+                try:
+                    hours = float(texts[3].replace(",", "."))
+                except ValueError:
+                    raise UserError(f"Строка {r}: «{texts[3]}» — не число часов.") from None
+            set_hours(db, year_id, grade=grade, subject=texts[2], hours=hours, class_label=label)
+            if hours is not None:
+                keep.add((grade, label, " ".join(texts[2].split())))
+        for row in curriculum(db, year_id):
+            if (row["grade"], row["class_label"], row["subject"]) not in keep:
+                set_hours(db, year_id, grade=row["grade"], subject=row["subject"], hours=None,
+                          class_label=row["class_label"])
+        save_school_weeks(db, weeks)
+
+
 def school_calendar(db, year_id: int) -> list[dict]:
     return rows(db, "SELECT * FROM school_calendar WHERE year_id = ? ORDER BY start_date", [year_id])
 

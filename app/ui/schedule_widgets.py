@@ -252,7 +252,6 @@ class LoadDialog(_Dialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(2, 220)
         rows = sch.curriculum(db, year_id)
-        self._before = {(r["grade"], r["class_label"], r["subject"]) for r in rows}
         for r in rows:
             self._add_row(str(r["grade"]), r["class_label"], r["subject"], _hours_text(r["hours_per_week"]))
         self.lay.insertWidget(0, self.table, 1)
@@ -286,29 +285,9 @@ class LoadDialog(_Dialog):
             self.table.setItem(r, c, QtWidgets.QTableWidgetItem(v))
 
     def save(self) -> None:
-        keep = set()
-        with self.db.atomic():
-            for r in range(self.table.rowCount()):
-                texts = [(self.table.item(r, c).text().strip() if self.table.item(r, c) else "") for c in range(4)]
-                if not any(texts):
-                    continue
-                if not texts[0].isdigit() or not 1 <= int(texts[0]) <= 11:
-                    raise UserError(f"Строка {r + 1}: параллель — число от 1 до 11.")
-                if not texts[2]:
-                    raise UserError(f"Строка {r + 1}: не указан предмет.")
-                grade, label = int(texts[0]), texts[1].upper().replace(" ", "")
-                hours = None
-                if texts[3]:
-                    try:
-                        hours = float(texts[3].replace(",", "."))
-                    except ValueError:
-                        raise UserError(f"Строка {r + 1}: «{texts[3]}» — не число часов.") from None
-                sch.set_hours(self.db, self.year_id, grade=grade, subject=texts[2], hours=hours, class_label=label)
-                if hours is not None:
-                    keep.add((grade, label, " ".join(texts[2].split())))
-            for grade, label, subject in self._before - keep:
-                sch.set_hours(self.db, self.year_id, grade=grade, subject=subject, hours=None, class_label=label)
-            sch.save_school_weeks(self.db, {g: b.value() for g, b in self.weeks.items()})
+        table = [[(self.table.item(r, c).text() if self.table.item(r, c) else "") for c in range(4)]
+                 for r in range(self.table.rowCount())]
+        sch.save_curriculum_table(self.db, self.year_id, table, {g: b.value() for g, b in self.weeks.items()})
 
 
 def _hours_text(h: float) -> str:
