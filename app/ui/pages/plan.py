@@ -80,7 +80,7 @@ class PlanPage(LazyRefresh, Page):
         body.addLayout(self._toolbar())
         body.addLayout(self._filters())
         body.addWidget(self._splitter(), 1)
-        self.counts = QtWidgets.QLabel(objectName="pageSubtitle")
+        self.counts = QtWidgets.QLabel(objectName="pageSubtitle", wordWrap=True)  # a long line wraps on a netbook
         body.addWidget(self.counts)
         lay.addWidget(self.body, 1)
 
