@@ -313,7 +313,8 @@ class ScaleDialog(QtWidgets.QDialog):
         values = self.values()
         try:
             if self.scale is None:
-                new_id = undo.push(self.ctx, edits.scale_change("создание шкалы", None, lambda db: scales.create_scale(db, **values)))
+                new_id = undo.push(self.ctx, edits.scale_change("создание шкалы", None,
+                                                                lambda db: scales.create_scale(db, **values)))
                 self._load(select=new_id)
                 self.message.setText("Шкала сохранена.")
                 return 0
@@ -339,7 +340,8 @@ class ScaleDialog(QtWidgets.QDialog):
             return
         values = self.values() | {"name": f"{self.scale['name']} (копия)"}
         try:
-            new_id = undo.push(self.ctx, edits.scale_change("копирование шкалы", None, lambda db: scales.create_scale(db, **values)))
+            new_id = undo.push(self.ctx, edits.scale_change("копирование шкалы", None,
+                                                            lambda db: scales.create_scale(db, **values)))
         except UserError as exc:
             self.message.setText(str(exc))
             return

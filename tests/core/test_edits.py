@@ -39,7 +39,8 @@ def test_mark_edit_reverts_and_applies_and_knows_no_change(demo_db, demo_db_path
 def test_student_deletion_comes_back_with_every_row(demo_db):
     sid = _a_mark(demo_db)[0]
     rows_of = ("SELECT (SELECT count(*) FROM journal_mark WHERE student_id = ?) + "
-               "(SELECT count(*) FROM result WHERE student_id = ?) + (SELECT count(*) FROM enrolment WHERE student_id = ?)")
+               "(SELECT count(*) FROM result WHERE student_id = ?) + "
+               "(SELECT count(*) FROM enrolment WHERE student_id = ?)")
     before = _count(demo_db, rows_of, [sid] * 3)
     assert before > 0
     edit = edits.student_change("удаление учащегося", sid, lambda db: roster.delete_student(db, sid))

@@ -560,8 +560,10 @@ class ProcedureDetail(QtWidgets.QWidget):
         fill_combo(kind, [(v, k) for k, v in core.OBSERVER_KINDS.items()])
         pid = self.pid
         if FormDialog("Наблюдатель", [("ФИО", name), ("Организация", org), ("Вид наблюдения", kind)],
-                      lambda: undo.push(self.ctx, edits.procedure_change("добавление наблюдателя", pid, lambda db: core.add_observer(
-                          db, pid, name.text(), org.text(), kind.currentData()))), self).exec():
+                      lambda: undo.push(self.ctx, edits.procedure_change(
+                          "добавление наблюдателя", pid,
+                          lambda db: core.add_observer(db, pid, name.text(), org.text(), kind.currentData()))),
+                      self).exec():
             self.show_procedure(pid)
 
     def delete_observer(self) -> None:
@@ -761,7 +763,8 @@ class ProceduresPage(LazyRefresh, Page):
         proc = core.get_procedure(self.ctx.db, pid)
         if _ask(self, f"Удалить процедуру «{core.procedure_title(proc)}» ({proc['year_label']}) вместе со всеми "
                       "результатами? Удаление можно отменить: Правка → Отменить."):
-            undo.push(self.ctx, edits.procedure_change("удаление процедуры", pid, lambda db: core.delete_procedure(db, pid)))
+            undo.push(self.ctx, edits.procedure_change("удаление процедуры", pid,
+                                                       lambda db: core.delete_procedure(db, pid)))
 
     def open_scales(self) -> None:
         if self.ctx.db is None:

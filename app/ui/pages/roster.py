@@ -331,8 +331,9 @@ class RosterPage(LazyRefresh, Page):
         if class_id is None:
             return
         row = next(c for c in core.list_classes(self.ctx.db, self.year_id()) if c["id"] == class_id)
-        self._class_form(f"Класс {row['label']}", row["grade"], row["letter"], lambda g, letter: undo.push(self.ctx, edits.class_change(
-            "изменение класса", class_id, lambda db: core.rename_class(db, class_id, g, letter))))
+        self._class_form(f"Класс {row['label']}", row["grade"], row["letter"], lambda g, letter: undo.push(
+            self.ctx, edits.class_change("изменение класса", class_id,
+                                         lambda db: core.rename_class(db, class_id, g, letter))))
 
     def delete_class(self) -> None:
         class_id = self.current_class_id()
@@ -371,9 +372,10 @@ class RosterPage(LazyRefresh, Page):
         rows = [("Код", code), ("ФИО", name), ("Пол", sex), ("Класс", cls), ("Кандидат на медаль", medal)]
         if student is None:
             def save():
-                return undo.push(self.ctx, edits.student_change("добавление учащегося", None, lambda db: core.create_student(
-                    db, class_id=cls.currentData(), full_name=name.text(), sex=sex.currentData(),
-                    medal_degree=medal.currentData())))
+                return undo.push(self.ctx, edits.student_change(
+                    "добавление учащегося", None, lambda db: core.create_student(
+                        db, class_id=cls.currentData(), full_name=name.text(), sex=sex.currentData(),
+                        medal_degree=medal.currentData())))
         else:
             def save():
                 return undo.push(self.ctx, edits.edit_student(
@@ -455,7 +457,8 @@ class RosterPage(LazyRefresh, Page):
     def delete_staff(self) -> None:
         staff_id = self._staff_id()
         if staff_id is not None and _ask(self, "Удалить сотрудника из списка?"):
-            undo.push(self.ctx, edits.staff_change("удаление сотрудника", staff_id, lambda db: core.delete_staff(db, staff_id)))
+            undo.push(self.ctx, edits.staff_change("удаление сотрудника", staff_id,
+                                                   lambda db: core.delete_staff(db, staff_id)))
 
 
 def _status(widget: QtWidgets.QWidget, text: str) -> None:
