@@ -42,8 +42,8 @@ def _factories(ctx, db):
     from app.ui.widgets import forms
 
     out = {
-        "app.ui.plan_widgets.NewPlanDialog": lambda: plan_widgets.NewPlanDialog(db),
-        "app.ui.plan_widgets.ExecutionDialog": lambda: plan_widgets.ExecutionDialog(
+        "app.ui.plan_widgets.dialogs.NewPlanDialog": lambda: plan_widgets.NewPlanDialog(db),
+        "app.ui.plan_widgets.dialogs.ExecutionDialog": lambda: plan_widgets.ExecutionDialog(
             "Провести педагогический совет", mark_done=True),
         "app.ui.settings_dialog.SettingsDialog": lambda: settings_dialog.SettingsDialog(ctx),
         "app.ui.scale_dialog.ProcedureDialog": lambda: scale_dialog.ProcedureDialog(ctx),
@@ -57,7 +57,7 @@ def _factories(ctx, db):
         from app.ui import plan_widgets as pw
 
         if hasattr(pw, "EditorWindow"):
-            out["app.ui.plan_widgets.EditorWindow"] = lambda: pw.EditorWindow()
+            out["app.ui.plan_widgets.editor.EditorWindow"] = lambda: pw.EditorWindow()
     except ImportError:
         pass
     try:
