@@ -10,19 +10,26 @@ from app.ui.main_window import PAGES, MainWindow
 from app.ui.widgets.page import Page
 
 UI = Path(__file__).resolve().parents[2] / "app" / "ui"
-PAGE_MODULES = {p.stem for p in (UI / "pages").glob("*.py") if p.stem != "__init__"}
+PAGES_DIR = UI / "pages"
+# a page is a module of app/ui/pages or a package there (a page in small modules)
+PAGE_MODULES = {p.stem for p in PAGES_DIR.glob("*.py") if p.stem != "__init__"} | \
+    {p.parent.name for p in PAGES_DIR.glob("*/__init__.py")}
 
 
-def _imported_pages(path: Path) -> list[str]:
+def _package_of(path: Path) -> list[str]:
+    """The package a module's relative imports start from: its folder (for __init__.py too)."""
+    return list(path.relative_to(UI.parents[1]).parts[:-1])
+
+
+def _imported_pages(path: Path, source: str | None = None) -> list[str]:
     """Page modules that the module at `path` imports (absolute or relative, at any depth)."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source if source is not None else path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
             module = node.module or ""
-            if node.level == 1 and path.parent.name == "pages":        # from .roster import …
-                module = f"app.ui.pages.{module}" if module else "app.ui.pages"
-            elif node.level == 2:                                       # from ..pages.roster import …
-                module = f"app.ui.{module}"
+            if node.level:
+                base = _package_of(path)[:len(_package_of(path)) - (node.level - 1)]
+                module = ".".join(base + ([module] if module else []))
             names = [module] + [f"{module}.{a.name}" for a in node.names]
         elif isinstance(node, ast.Import):
             names = [a.name for a in node.names]
@@ -32,18 +39,23 @@ def _imported_pages(path: Path) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def test_the_check_sees_a_page_importing_a_page(tmp_path):
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    module = folder / "x.py"
-    module.write_text("from .roster import FormDialog\nfrom app.ui.pages.marks import MARK_COLOURS\n", encoding="utf-8")
-    assert _imported_pages(module) == ["roster", "marks"]
+def _page_files(name: str) -> list[Path]:
+    folder = PAGES_DIR / name
+    return sorted(folder.rglob("*.py")) if folder.is_dir() else [PAGES_DIR / f"{name}.py"]
+
+
+def test_the_check_sees_a_page_importing_a_page():
+    """Modules placed (not written) in app/ui/pages and inside a page package."""
+    source = "from .roster import FormDialog\nfrom app.ui.pages.marks import MARK_COLOURS\nfrom . import help\n"
+    assert _imported_pages(PAGES_DIR / "x.py", source) == ["roster", "marks", "help"]
+    source = "from .layout import PlanLayout\nfrom ..roster import FormDialog\n"
+    assert _imported_pages(PAGES_DIR / "plan" / "x.py", source) == ["plan", "roster"]
 
 
 def test_no_page_imports_another_page():
     found = {}
     for name in sorted(PAGE_MODULES):
-        others = [m for m in _imported_pages(UI / "pages" / f"{name}.py") if m != name]
+        others = [m for path in _page_files(name) for m in _imported_pages(path) if m != name]
         if others:
             found[name] = others
     assert not found, f"pages importing pages (move the shared part to app/ui/widgets): {found}"
@@ -52,14 +64,14 @@ def test_no_page_imports_another_page():
 def test_only_the_window_builds_pages():
     """Outside app/ui/pages, only the main window imports a page module (its loaders)."""
     found = [p.name for p in UI.rglob("*.py")
-             if p.parent.name != "pages" and p.name != "main_window.py" and _imported_pages(p)]
+             if PAGES_DIR not in p.parents and p.name != "main_window.py" and _imported_pages(p)]
     assert not found
 
 
 def test_every_page_is_a_page_and_the_window_asks_it_nothing_else():
     classes = [spec.load() for spec in PAGES]
     assert all(issubclass(c, Page) for c in classes)
-    assert {c.__module__.rsplit(".", 1)[1] for c in classes} == PAGE_MODULES
+    assert {c.__module__.split(".")[3] for c in classes} == PAGE_MODULES
     printing = {c.__name__ for c in classes if c.print_document is not Page.print_document}
     assert printing == {"PlanPage", "AnalysisPage"}
     source = (UI / "main_window.py").read_text(encoding="utf-8")
