@@ -10,8 +10,9 @@ from app.core import scales
 @pytest.fixture
 def page(ctx, qtbot, demo_db_path, monkeypatch):
     from app.ui.pages import procedures
+    from app.ui.widgets import forms
 
-    monkeypatch.setattr(procedures, "_ask", lambda parent, text: True)
+    monkeypatch.setattr(forms, "ask", lambda parent, text: True)
     ctx.open_db(demo_db_path)
     widget = procedures.ProceduresPage(ctx)
     qtbot.addWidget(widget)
