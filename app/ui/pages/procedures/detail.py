@@ -1,11 +1,11 @@
 """One procedure in detail: results, tasks, observers, rechecks and the comparison with the reference."""
 from __future__ import annotations
 
+from app.core import edits
 from app.core import procedures as core
 from app.core import scales
 from app.core.domain import CHECKED_BY_LABELS
 from app.core.errors import UserError
-from app.core import edits
 from app.ui import undo
 from app.ui.common import fill_combo, fit_header
 from app.ui.common import fill_table as _fill_table

@@ -1,11 +1,11 @@
 """The tables of a procedure's results and of its reference (municipality, region, Russia) as Qt models."""
 from __future__ import annotations
 
-from app.core import procedures as core
+from app.core import edits
 from app.core import fmt
+from app.core import procedures as core
 from app.core.domain import REFERENCE_LEVEL_LABELS
 from app.core.errors import UserError
-from app.core import edits
 from app.ui import undo
 from app.ui.qt import QtCore, QtGui, Signal
 from app.ui.widgets import forms

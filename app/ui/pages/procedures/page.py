@@ -1,9 +1,9 @@
 """The «Процедуры» page: the list of procedures of a year and the chosen one in detail."""
 from __future__ import annotations
 
+from app.core import edits
 from app.core import procedures as core
 from app.core import roster
-from app.core import edits
 from app.ui import undo
 from app.ui.common import LazyRefresh, combo_value, fill_combo, fit_header
 from app.ui.common import fill_table as _fill_table
