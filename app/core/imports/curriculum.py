@@ -175,15 +175,10 @@ def commit(db, preview: Preview, batch_id: int) -> tuple[int, int]:
     payload = preview.payload
     if not payload or not payload["rows"]:
         return 0, 0
+    from .students import Resolver
+
     log = ChangeLog(db, batch_id)
-    label = payload["year"]
-    row = db.execute("SELECT id FROM academic_year WHERE label = ?", [label]).fetchone()
-    if row:
-        year_id = row[0]
-    else:
-        start = int(label[:4])
-        year_id = log.insert("academic_year", {"label": label, "start_date": f"{start}-09-01",
-                                               "end_date": f"{start + 1}-08-31"})
+    year_id = Resolver(db, log).year_id(payload["year"])     # found, or created with the year's dates
     for r in payload["rows"]:
         cur = db.execute("SELECT * FROM curriculum WHERE year_id = ? AND grade = ? AND class_label = ? AND subject = ?",
                          [year_id, r["grade"], r["class_label"], r["subject"]])

@@ -409,14 +409,11 @@ def commit(db, preview: Preview, batch_id: int) -> tuple[int, int]:
     payload = preview.payload
     if not payload or not payload["items"]:
         return 0, 0
+    from .students import Resolver
+
     log = ChangeLog(db, batch_id)
     label = payload["year"]
-    row = db.execute("SELECT id FROM academic_year WHERE label = ?", [label]).fetchone()
-    if row:
-        year_id = row[0]
-    else:
-        first, last = schoolyear.bounds_iso(label)
-        year_id = log.insert("academic_year", {"label": label, "start_date": first, "end_date": last})
+    year_id = Resolver(db, log).year_id(label)                # found, or created with the year's dates
     for it in payload["items"]:
         cur = db.execute("SELECT * FROM schedule_item WHERE year_id = ? AND class_label = ? AND subject = ? AND date = ? "
                          "AND form = ?", [year_id, it["class_label"], it["subject"], it["date"], it["form"]])

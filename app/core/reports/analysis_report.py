@@ -185,12 +185,12 @@ def _table_sheet(ws, t: tables.Table, st: dict) -> None:
                    fill=st["header_fill"])
     fit_row_height(ws, header, heads, [w * 0.92 for w in widths], minimum=30)     # bold: a little wider
     for i, (values, flagged) in enumerate(zip(t.rows, t.flagged), header + 1):
-        for j, (value, (_t, _w, fmt)) in enumerate(zip(values, t.columns), 1):
+        for j, (value, (_t, _w, kind)) in enumerate(zip(values, t.columns), 1):
             value = _plain(value) if isinstance(value, str) else value
             cell = write_cell(ws, i, j, None if value == "" else value, font=st["font"], border=st["border"],
-                              align=st["wrap"] if fmt == "text" else top, fill=flag_fill if flagged else None)
-            if fmt in _NUMBER_FORMATS:
-                cell.number_format = _NUMBER_FORMATS[fmt]
+                              align=st["wrap"] if kind == "text" else top, fill=flag_fill if flagged else None)
+            if kind in _NUMBER_FORMATS:
+                cell.number_format = _NUMBER_FORMATS[kind]
         fit_row_height(ws, i, [str(v) if isinstance(v, str) else None for v in values], widths)
     ws.freeze_panes = ws.cell(row=header + 1, column=1)
     last = header + len(t.rows)
