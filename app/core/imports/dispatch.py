@@ -213,7 +213,12 @@ def _sub_progress(progress, index: int, total: int):
 
 def _commit_all(db, report: ImportReport, progress, cancel) -> None:
     todo = [f for f in report.files if f.preview is not None]
-    with db.atomic():
+    # Inside the import's own write transaction no savepoint is opened: a savepoint makes SQLite
+    # keep a copy of every page it changes (about three times slower for a 600-row form), and the
+    # caller rolls the whole transaction back on any error anyway.
+    import contextlib
+
+    with contextlib.nullcontext() if db.conn.in_transaction else db.atomic():
         for n, f in enumerate(todo):
             check_cancel(cancel)
             p = f.preview

@@ -62,18 +62,24 @@ class Block:
     rows: list[int] = field(default_factory=list)      # 0-based data rows
 
 
-def _distinct(row) -> list[str]:
+def _distinct(row, limit: int | None = None) -> list[str]:
+    """The row's different texts in order; with `limit`, no more than that many (a wide data row is
+    told from a line of text after its third text, not after reading all of it)."""
     out: list[str] = []
     for v in row:
+        if v is None:
+            continue
         t = cell_text(v)
         if t and t not in out:
             out.append(t)
+            if limit is not None and len(out) >= limit:
+                break
     return out
 
 
 def _line(row) -> str | None:
     """A row that is one line of text (a merged range or a label and its value), else None."""
-    parts = _distinct(row)
+    parts = _distinct(row, 3)
     if not parts or len(parts) > 2:
         return None
     return " ".join(parts)
@@ -89,7 +95,7 @@ def _meta(row) -> tuple[str, str] | None:
 
 
 def _is_title(row) -> bool:
-    parts = _distinct(row)
+    parts = _distinct(row, 2)
     return len(parts) == 1 and bool(_TITLE.search(norm(parts[0])))
 
 

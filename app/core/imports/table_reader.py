@@ -391,6 +391,9 @@ def _clean_rows(raw: list[list[Any]], path: Path, sheet: str, max_rows: int, can
     return rows
 
 
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z]\w{0,20}:)?f[\s>/]")
+
+
 class _FormulaProbe:
     """Finds formula cells saved without a value by reading the sheet's XML — only when asked, that
     is when an importer finds a cell it needs empty (calamine reads such a cell as empty)."""
@@ -442,9 +445,10 @@ class _FormulaProbe:
                 parser.StartElementHandler, parser.EndElementHandler = start, end
                 parser.CharacterDataHandler = data
                 with zf.open(member) as fh:
-                    while chunk := fh.read(1 << 16):
-                        parser.Parse(chunk, False)
-                parser.Parse(b"", True)
+                    xml = fh.read()            # its size was bounded before the book was opened
+                if not _FORMULA_TAG.search(xml):
+                    return []                  # no formula at all: nothing to parse
+                parser.Parse(xml, True)
                 return found
         except Exception:  # noqa: BLE001 - the probe only explains; a broken file was refused already
             return []
