@@ -67,6 +67,13 @@ def run(argv: list[str] | None = None, *, started: float | None = None) -> int:
     # loaded it inspects the source of every module imported after it, which slows start-up.
     import app.core.overview  # noqa: F401
     import app.core.store  # noqa: F401
+    # ... and so are the core modules the first page and the window's shell use at start-up
+    import app.core.analysis.indicator_defs  # noqa: F401
+    import app.core.domain  # noqa: F401
+    import app.core.lock  # noqa: F401
+    import app.core.logs  # noqa: F401
+    import app.core.plan_exec  # noqa: F401
+    import app.core.settings  # noqa: F401
 
     from .qt import QtCore, QtGui, QtWidgets
     from .context import AppContext
