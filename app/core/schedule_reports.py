@@ -99,7 +99,7 @@ def write_schedule_xlsx(db, out, *, year=None) -> Path:
     _fill_grid(grid, db, meta, items, school)
     _fill_list(wb.create_sheet("Список"), meta, items)
     wb.properties.title = meta["title"]
-    wb.properties.creator = "Объектив"
+    wb.properties.creator = school.get("full_name") or school.get("short_name") or ""   # whose, not which program
     return save_workbook(wb, out)
 
 
@@ -153,7 +153,7 @@ def _fill_grid(ws, db, meta, items, school) -> None:
             ws.row_breaks.append(Break(id=row - 1))
         write_cell(ws, row, 1, f"{MONTHS[mm - 1]} {yy}", font=st["font_bold"], fill=st["section_fill"],
                    border=st["border"])
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(days) + 1)   # as wide as its grid
         row += 1
         write_cell(ws, row, 1, "Класс", font=st["font_bold"], align=st["header"], border=st["border"],
                    fill=st["header_fill"])
