@@ -19,6 +19,7 @@ from app.ui.common import simple_table as _simple_table
 from app.ui.common import style_table as _style_table
 from app.ui.qt import QtCore, QtGui, QtWidgets
 from app.ui.widgets.forms import ask as _ask
+from app.ui.widgets.forms import dialog_buttons
 from app.ui.widgets.forms import button as _button
 from app.ui.widgets.tables import current_id as _current_id
 
@@ -70,13 +71,7 @@ class ProcedureDialog(QtWidgets.QDialog):
             lay.addWidget(self._tasks_box())
         self.error = QtWidgets.QLabel(styleSheet="color: #b3261e;", wordWrap=True)
         lay.addWidget(self.error)
-        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Save
-                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save).setText("Сохранить")
-        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        lay.addWidget(dialog_buttons(self))
 
     def _tasks_box(self) -> QtWidgets.QGroupBox:
         box = QtWidgets.QGroupBox("Задания")

@@ -11,6 +11,7 @@ from app.core.schedule_reports import LEVEL_COLORS, abbreviation
 from app.core.schedule_rules import WEEKDAYS_SHORT
 
 from .qt import QtCore, QtGui, QtWidgets, Signal
+from .widgets.forms import dialog_buttons
 
 Qt = QtCore.Qt
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -140,13 +141,7 @@ class _Dialog(QtWidgets.QDialog):
 
     def finish(self) -> None:
         self.lay.addWidget(self.error)
-        B = QtWidgets.QDialogButtonBox.StandardButton
-        buttons = QtWidgets.QDialogButtonBox(B.Save | B.Cancel)
-        buttons.button(B.Save).setText("Сохранить")
-        buttons.button(B.Cancel).setText("Отмена")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.lay.addWidget(buttons)
+        self.lay.addWidget(dialog_buttons(self))
 
     def save(self) -> None:
         raise NotImplementedError

@@ -7,6 +7,7 @@ from app.core.analysis import thresholds as th
 from app.core.errors import UserError
 
 from .qt import QtCore, QtGui, QtWidgets
+from .widgets.forms import dialog_buttons
 
 _RU = QtCore.QLocale(QtCore.QLocale.Language.Russian, QtCore.QLocale.Country.Russia)
 
@@ -153,15 +154,7 @@ class SettingsDialog(QtWidgets.QDialog):
         return box
 
     def _buttons(self) -> QtWidgets.QDialogButtonBox:
-        B = QtWidgets.QDialogButtonBox.StandardButton
-        buttons = QtWidgets.QDialogButtonBox(B.Save | B.Cancel | B.RestoreDefaults)
-        buttons.button(B.Save).setText("Сохранить")
-        buttons.button(B.Cancel).setText("Отмена")
-        buttons.button(B.RestoreDefaults).setText("Значения по умолчанию")
-        buttons.button(B.RestoreDefaults).clicked.connect(self.restore_defaults)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        return buttons
+        return dialog_buttons(self, restore_defaults=self.restore_defaults)
 
     def restore_defaults(self) -> None:
         from app.core.schedule_rules import ScheduleThresholds

@@ -10,6 +10,7 @@ from app.core.errors import UserError
 
 from ..qt import QtCore, QtWidgets
 from ..style import DANGER
+from ..widgets.forms import dialog_buttons
 from .tree import _one_line
 
 Qt = QtCore.Qt
@@ -50,13 +51,7 @@ class NewPlanDialog(QtWidgets.QDialog):
         self.error = QtWidgets.QLabel(wordWrap=True)
         self.error.setStyleSheet(f"color: {DANGER};")
         lay.addWidget(self.error)
-        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
-                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setText("Создать план")
-        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        lay.addWidget(dialog_buttons(self, "Создать план"))
         self.templates.currentRowChanged.connect(self._template_changed)
         self.year_from.valueChanged.connect(self._retitle)
         self.year_to.valueChanged.connect(self._retitle)
@@ -160,13 +155,7 @@ class ExecutionDialog(QtWidgets.QDialog):
         form.addRow("", add)
         form.addRow("", self.done_box)
         lay.addLayout(form)
-        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
-                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setText("Сохранить")
-        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        lay.addWidget(dialog_buttons(self))
 
     def _choose_files(self) -> None:
         paths, _ = QtWidgets.QFileDialog.getOpenFileNames(self, "Подтверждающие документы")

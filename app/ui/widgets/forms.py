@@ -8,6 +8,22 @@ from app.core.errors import UserError
 from ..qt import QtWidgets
 
 
+def dialog_buttons(dialog: QtWidgets.QDialog, ok_text: str = "Сохранить", *,
+                   restore_defaults: Callable[[], object] | None = None) -> QtWidgets.QDialogButtonBox:
+    """«Сохранить» (or `ok_text`) and «Отмена» wired to the dialog's accept and reject — with Qt's
+    own «Значения по умолчанию» when `restore_defaults` is given."""
+    B = QtWidgets.QDialogButtonBox.StandardButton
+    buttons = QtWidgets.QDialogButtonBox(B.Ok | B.Cancel | (B.RestoreDefaults if restore_defaults else B.NoButton))
+    buttons.button(B.Ok).setText(ok_text)
+    buttons.button(B.Cancel).setText("Отмена")
+    if restore_defaults is not None:
+        buttons.button(B.RestoreDefaults).setText("Значения по умолчанию")
+        buttons.button(B.RestoreDefaults).clicked.connect(restore_defaults)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class FormDialog(QtWidgets.QDialog):
     """A small form: rows of (label, widget); «Сохранить» runs `on_accept` and stays open on a UserError."""
 
@@ -31,13 +47,7 @@ class FormDialog(QtWidgets.QDialog):
         self.error.setStyleSheet("color: #b3261e;")
         self.error.setWordWrap(True)
         lay.addWidget(self.error)
-        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Save
-                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save).setText("Сохранить")
-        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        lay.addWidget(dialog_buttons(self))
         self.setMinimumWidth(420)
 
     def accept(self) -> None:
