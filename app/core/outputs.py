@@ -4,7 +4,6 @@ file of another kind (DESIGN §6). Checked before any work starts; refusals are 
 from __future__ import annotations
 
 import os
-import zipfile
 from pathlib import Path
 from typing import Iterable
 
@@ -25,30 +24,19 @@ def _same(a: Path, b: Path) -> bool:
 
 
 def what_is(path: Path) -> str:
-    """'db', 'pdf', 'xlsx', 'zip', 'docx', 'other' or 'empty' — by the file's first bytes."""
+    """'db', 'pdf', 'xlsx', 'zip', 'docx', 'other' or 'empty' — by the file's first bytes (the
+    importers' own content check, plus SQLite's header)."""
+    from .imports.table_reader import sniff_format
+
     try:
         with open(path, "rb") as fh:
-            head = fh.read(100)
+            if fh.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC:
+                return "db"
+        kind = sniff_format(path)
     except OSError:
         return "other"
-    if not head:
-        return "empty"
-    if head.startswith(_SQLITE_MAGIC):
-        return "db"
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    if head.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
-            return "other"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        if "word/document.xml" in names:
-            return "docx"
-        return "zip"
-    return "other"
+    return {"empty": "empty", "pdf": "pdf", "xlsx": "xlsx", "docx": "docx", "zip": "zip", "xlsb": "zip",
+            "ods": "zip"}.get(kind, "other")
 
 
 def check_output(out: str | os.PathLike, *, kind: str, db_path: str | os.PathLike | None = None,
