@@ -14,10 +14,14 @@ class LazyRefresh:
 
     TOPICS: set[str] = set()
 
-    def init_lazy(self, ctx) -> None:
+    def init_lazy(self, ctx, *, show_now: bool = False) -> None:
+        """Listen for a school being opened and for change notices; `show_now` reads the open school
+        at once (a page built while a school is open)."""
         self._dirty = True
         ctx.db_opened.connect(self._on_db_opened)
         ctx.changed.connect(self._on_changed)
+        if show_now and ctx.db is not None:
+            self.refresh()
 
     def _reset_for_new_db(self) -> None:
         """Forget selections that belong to the previous school file."""

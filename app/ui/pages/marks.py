@@ -162,9 +162,7 @@ class MarksPage(LazyRefresh, Page):
         super().__init__(parent)
         self.ctx = ctx
         self._build()
-        self.init_lazy(ctx)
-        if ctx.db is not None:
-            self.refresh()
+        self.init_lazy(ctx, show_now=True)
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:

@@ -93,9 +93,7 @@ class OverviewPage(LazyRefresh, Page):
         self.flags: list[dict] | None = None
         self.loaded = False  # MainWindow.page() refreshes a new page only when this is False
         self._build()
-        self.init_lazy(ctx)
-        if ctx.db is not None:
-            self.refresh()
+        self.init_lazy(ctx, show_now=True)
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:

@@ -35,9 +35,7 @@ class SchedulePage(LazyRefresh, Page):
         self.items: list[dict] = []
         self.result: dict = {"violations": [], "notes": [], "procedures": 0}
         self._build()
-        self.init_lazy(ctx)
-        if ctx.db is not None:
-            self.refresh()
+        self.init_lazy(ctx, show_now=True)
 
     # -- layout ------------------------------------------------------------------------------------
     def _build(self) -> None:

@@ -40,9 +40,7 @@ class ProceduresPage(LazyRefresh, Page):
         self.ctx = ctx
         self._own = False
         self._build()
-        self.init_lazy(ctx)
-        if ctx.db is not None:
-            self.refresh()
+        self.init_lazy(ctx, show_now=True)
 
     def _build(self) -> None:
         lay = QtWidgets.QVBoxLayout(self)
