@@ -518,7 +518,8 @@ def link_vpr(path: Path) -> Path:
     return _save(wb, path)
 
 
-def make_all(out: Path = OUT) -> list[Path]:
+def make_all(out: Path = OUT, *, office: bool = False) -> list[Path]:
+    """Every import fixture; `office` re-saves the workbooks through LibreOffice (for the committed copies)."""
     out.mkdir(parents=True, exist_ok=True)
     made = [
         vpr_simple(out / "vpr_simple_math5.xlsx"),
@@ -543,12 +544,26 @@ def make_all(out: Path = OUT) -> list[Path]:
         link_journal(out / "journal_5В_2024-2025.csv"),
         link_vpr(out / "vpr_codes_math5В_2025.xlsx"),
     ]
-    bad_files(out)
+    if office:
+        _office_saved([p for p in made if p.suffix == ".xlsx"])
+    bad_files(out)                      # the damaged files stay as they are made (formulas without values …)
     made += sorted(out.glob("bad_*"))
     return made
 
 
+def _office_saved(paths: list[Path]) -> None:
+    """Re-save the committed workbooks through LibreOffice Calc, as schools' files are saved (shared
+    strings, cached values); without an office suite they stay as openpyxl wrote them."""
+    try:
+        from resave import resave, soffice
+        soffice()
+    except (ImportError, SystemExit):
+        return
+    for path in paths:
+        resave(path, path)
+
+
 if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
-    for p in make_all(target):
+    for p in make_all(target, office=True):
         print(p.relative_to(target.parent) if p.is_relative_to(target.parent) else p)

@@ -263,15 +263,20 @@ MAKERS = {
 }
 
 
-def make_all(out: Path = OUT) -> list[Path]:
+def make_all(out: Path = OUT, *, office: bool = False) -> list[Path]:
+    """Every plan fixture; `office` re-saves the workbooks through LibreOffice (for the committed copies)."""
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, maker in MAKERS.items():
         maker(out / name)
         paths.append(out / name)
+    if office:
+        from make_import_fixtures import _office_saved     # workbooks as an office suite saves them
+
+        _office_saved([p for p in paths if p.suffix == ".xlsx"])
     return paths
 
 
 if __name__ == "__main__":
-    for p in make_all(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT):
+    for p in make_all(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT, office=True):
         print(p)
